@@ -1,0 +1,220 @@
+"""Data sources, loaded whole into memory as normalised tensors.
+
+Every loader returns `Splits` with inputs scaled to [0, 1] and then normalised with mean 0.5 and
+std 0.5 per channel (METHOD.md §9), images as N×C×H×W float32, labels int64. Nothing is ever
+downloaded: a missing source is a `DataError` naming the files that were expected.
+"""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+SOURCES = ("npz", "mnist", "fashion_mnist", "cifar10", "cifar100", "digits", "imagefolder")
+NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
+
+
+class DataError(ValueError):
+    """A data source is missing or malformed; the message names what was expected."""
+
+
+@dataclass
+class Splits:
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+    x_test: torch.Tensor
+    y_test: torch.Tensor
+
+    @property
+    def num_classes(self) -> int:
+        return int(max(self.y_train.max(), self.y_test.max())) + 1
+
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        return tuple(self.x_train.shape[1:])
+
+    def subset(self, n_train: int | None = None, n_test: int | None = None) -> "Splits":
+        """The first `n_train` training and `n_test` test examples (official order kept)."""
+        return Splits(
+            self.x_train[:n_train], self.y_train[:n_train], self.x_test[:n_test], self.y_test[:n_test]
+        )
+
+
+def normalize(x: np.ndarray | torch.Tensor) -> torch.Tensor:
+    """Scale to [0, 1] (uint8 by 255; floats are taken to be in [0, 1] already), then
+    normalise with mean 0.5 and std 0.5."""
+    x = torch.as_tensor(np.asarray(x))
+    x = x.float() / 255.0 if x.dtype == torch.uint8 else x.float()
+    return (x - 0.5) / 0.5
+
+
+def to_nchw(x: np.ndarray) -> np.ndarray:
+    """N×H×W → N×1×H×W; N×H×W×C (C in 1, 3) → N×C×H×W; N×C×H×W and N×F are kept."""
+    if x.ndim == 3:
+        return x[:, None]
+    if x.ndim == 4 and x.shape[-1] in (1, 3) and x.shape[1] not in (1, 3):
+        return np.ascontiguousarray(x.transpose(0, 3, 1, 2))
+    if x.ndim in (2, 4):
+        return x
+    raise DataError(f"inputs must be N×F, N×H×W, N×H×W×C or N×C×H×W, got shape {x.shape}")
+
+
+def _labels(y: np.ndarray, name: str, n: int) -> torch.Tensor:
+    if y.ndim != 1 or y.shape[0] != n:
+        raise DataError(f"{name} must be a vector of {n} labels, got shape {y.shape}")
+    if not np.issubdtype(y.dtype, np.integer):
+        raise DataError(f"{name} must hold integer class indices, got dtype {y.dtype}")
+    if y.size and y.min() < 0:
+        raise DataError(f"{name} holds negative class indices")
+    return torch.as_tensor(y.astype(np.int64))
+
+
+def from_arrays(x_train, y_train, x_test, y_test) -> Splits:
+    """Validate and normalise raw arrays into `Splits`."""
+    x_train, x_test = to_nchw(np.asarray(x_train)), to_nchw(np.asarray(x_test))
+    if x_train.shape[1:] != x_test.shape[1:]:
+        raise DataError(f"x_train examples have shape {x_train.shape[1:]} but x_test {x_test.shape[1:]}")
+    for name, x in (("x_train", x_train), ("x_test", x_test)):
+        if not (x.dtype == np.uint8 or np.issubdtype(x.dtype, np.floating)):
+            raise DataError(f"{name} must be uint8 or floating point, got dtype {x.dtype}")
+        if x.shape[0] == 0:
+            raise DataError(f"{name} is empty")
+    return Splits(
+        normalize(x_train), _labels(np.asarray(y_train), "y_train", x_train.shape[0]),
+        normalize(x_test), _labels(np.asarray(y_test), "y_test", x_test.shape[0]),
+    )
+
+
+def load_npz(path: str | Path) -> Splits:
+    """An .npz with arrays x_train, y_train, x_test, y_test (never unpickled)."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"npz file not found: {path}")
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            missing = [k for k in NPZ_KEYS if k not in archive.files]
+            if missing:
+                raise DataError(f"npz is missing arrays {missing}; it must hold {list(NPZ_KEYS)}")
+            arrays = {k: archive[k] for k in NPZ_KEYS}
+    except DataError:
+        raise
+    except (ValueError, OSError) as exc:
+        raise DataError(f"cannot read {path.name} as an npz of plain arrays: {exc}") from exc
+    return from_arrays(**arrays)
+
+
+_IDX_FILES = {
+    "x_train": "train-images-idx3-ubyte",
+    "y_train": "train-labels-idx1-ubyte",
+    "x_test": "t10k-images-idx3-ubyte",
+    "y_test": "t10k-labels-idx1-ubyte",
+}
+_TORCHVISION_DIRS = {"mnist": "MNIST", "fashion_mnist": "FashionMNIST"}
+
+
+def _read_idx(path: Path) -> np.ndarray:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as handle:
+        raw = handle.read()
+    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
+        raise DataError(f"{path} is not an idx file of unsigned bytes")
+    ndim = raw[3]
+    dims = [int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
+    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
+    if data.size != int(np.prod(dims)):
+        raise DataError(f"{path} is truncated: expected {dims}")
+    return data.reshape(dims)
+
+
+def load_idx_root(name: str, root: str | Path) -> Splits:
+    """MNIST or Fashion-MNIST from the four official idx files (plain or .gz), found in
+    `root`, or in torchvision's layout `root/MNIST/raw` / `root/FashionMNIST/raw`."""
+    root = Path(root)
+    candidates = [root, root / _TORCHVISION_DIRS[name] / "raw"]
+    for folder in candidates:
+        found = {}
+        for key, stem in _IDX_FILES.items():
+            for suffix in ("", ".gz"):
+                if (folder / (stem + suffix)).is_file():
+                    found[key] = folder / (stem + suffix)
+                    break
+        if len(found) == len(_IDX_FILES):
+            arrays = {key: _read_idx(path) for key, path in found.items()}
+            return from_arrays(**{k: v.astype(np.int64) if k.startswith("y") else v for k, v in arrays.items()})
+    raise DataError(
+        f"{name} not found under {root}: expected {', '.join(_IDX_FILES.values())} (optionally .gz) "
+        f"in {' or '.join(str(c) for c in candidates)}"
+    )
+
+
+def load_cifar(name: str, root: str | Path) -> Splits:
+    """CIFAR-10/100 in torchvision's python layout (cifar-10-batches-py, cifar-100-python)."""
+    from torchvision.datasets import CIFAR10, CIFAR100
+
+    cls, folder = (CIFAR10, "cifar-10-batches-py") if name == "cifar10" else (CIFAR100, "cifar-100-python")
+    try:
+        train, test = cls(str(root), train=True, download=False), cls(str(root), train=False, download=False)
+    except RuntimeError as exc:
+        expected = "data_batch_1..5, test_batch, batches.meta" if name == "cifar10" else "train, test, meta"
+        raise DataError(f"{name} not found: expected {Path(root) / folder} holding {expected}") from exc
+    return from_arrays(train.data, np.asarray(train.targets), test.data, np.asarray(test.targets))
+
+
+def load_imagefolder(root: str | Path, image_size: int | None = None) -> Splits:
+    """Class-per-folder images under `root/train` and `root/test` (or `root/val`)."""
+    from torchvision import transforms
+    from torchvision.datasets import ImageFolder
+
+    root = Path(root)
+    test_dir = next((root / d for d in ("test", "val") if (root / d).is_dir()), None)
+    if not (root / "train").is_dir() or test_dir is None:
+        raise DataError(f"imagefolder needs {root}/train and {root}/test (or val), one subfolder per class")
+    steps = ([transforms.Resize((image_size, image_size))] if image_size else []) + [transforms.PILToTensor()]
+    transform = transforms.Compose(steps)
+    train, test = ImageFolder(str(root / "train"), transform), ImageFolder(str(test_dir), transform)
+    if train.classes != test.classes:
+        raise DataError(f"train classes {train.classes} differ from test classes {test.classes}")
+
+    def stack(folder):
+        try:
+            xs = torch.stack([img for img, _ in folder])
+        except RuntimeError as exc:
+            raise DataError("images differ in size: pass image_size to resize them") from exc
+        return xs.numpy(), np.asarray(folder.targets)
+
+    return from_arrays(*stack(train), *stack(test))
+
+
+def load_digits(test_size: int = 397, seed: int = 0) -> Splits:
+    """scikit-learn's bundled 8×8 digits (1,797 images), split 1,400 / 397 stratified."""
+    from sklearn.datasets import load_digits as sk_digits
+    from sklearn.model_selection import train_test_split
+
+    digits = sk_digits()
+    x = (digits.images / 16.0).astype(np.float32)
+    x_tr, x_te, y_tr, y_te = train_test_split(
+        x, digits.target, test_size=test_size, random_state=seed, stratify=digits.target
+    )
+    return from_arrays(x_tr, y_tr, x_te, y_te)
+
+
+def load_source(name: str, root: str | Path | None = None, **options) -> Splits:
+    """Load a named source: npz (root is the file), mnist, fashion_mnist, cifar10, cifar100,
+    imagefolder (root is the folder) or digits (bundled, no root)."""
+    if name == "digits":
+        return load_digits(**options)
+    if name not in SOURCES:
+        raise DataError(f"unknown data source {name!r}; choose one of {', '.join(SOURCES)}")
+    if root is None:
+        raise DataError(f"data source {name!r} needs a root path")
+    if name == "npz":
+        return load_npz(root)
+    if name in _TORCHVISION_DIRS:
+        return load_idx_root(name, root)
+    if name in ("cifar10", "cifar100"):
+        return load_cifar(name, root)
+    return load_imagefolder(root, **options)
