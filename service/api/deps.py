@@ -1,0 +1,59 @@
+"""Request dependencies: settings, DB session, storage, broker and the authenticated owner."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from celery import Celery
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from ..core.config import Settings
+from ..core.security import owner_for_key
+from ..errors import ApiError
+from ..models import Owner
+from ..storage import Storage
+
+bearer = HTTPBearer(auto_error=False, description="API key created by `latentgen create-key`")
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    session = request.app.state.sessionmaker()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def get_storage(request: Request) -> Storage:
+    return request.app.state.storage
+
+
+def get_celery(request: Request) -> Celery:
+    return request.app.state.celery
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+DbDep = Annotated[Session, Depends(get_db)]
+StorageDep = Annotated[Storage, Depends(get_storage)]
+CeleryDep = Annotated[Celery, Depends(get_celery)]
+
+
+def current_owner(
+    db: DbDep, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> Owner:
+    if creds is None or creds.scheme.lower() != "bearer" or not creds.credentials:
+        raise ApiError(401, "unauthorized", "missing API key: send Authorization: Bearer <key>", "Authorization")
+    owner = owner_for_key(db, creds.credentials)
+    if owner is None:
+        raise ApiError(401, "unauthorized", "invalid API key", "Authorization")
+    return owner
+
+
+OwnerDep = Annotated[Owner, Depends(current_owner)]

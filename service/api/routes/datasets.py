@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, UploadFile
+from pydantic import ValidationError
+
+from ... import crud
+from ...core.config import Settings
+from ...errors import ApiError, validation_error
+from ...inspect_uploads import inspect_labels, inspect_npz
+from ...models import Dataset
+from ...schemas import DatasetOut, DatasetSpec, ErrorResponse
+from ...storage import Staged, stage_stream
+from ..deps import DbDep, OwnerDep, SettingsDep, StorageDep
+
+router = APIRouter(prefix="/datasets", tags=["datasets"])
+
+ERRORS = {401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
+
+
+def resolve_root(settings: Settings, root: str) -> str:
+    """A dataset root is a path under the workers' data directory; anything outside is refused.
+
+    Returns the path relative to the data directory (what the worker resolves again)."""
+    base = Path(os.path.abspath(settings.data_dir))
+    raw = Path(root)
+    candidate = raw if raw.is_absolute() else base / raw
+    resolved = Path(os.path.realpath(candidate))
+    base_real = Path(os.path.realpath(base))
+    if resolved != base_real and base_real not in resolved.parents:
+        raise ApiError(422, "invalid_root", f"root must lie under the data directory {base}", "spec.root")
+    return str(resolved.relative_to(base_real)) if resolved != base_real else "."
+
+
+@router.post(
+    "",
+    operation_id="createDataset",
+    status_code=201,
+    response_model=DatasetOut,
+    responses={413: {"model": ErrorResponse}, **ERRORS},
+    summary="Register a data set (uploaded npz or a named source) and the labels the model was trained on",
+)
+def create_dataset(
+    owner: OwnerDep,
+    db: DbDep,
+    settings: SettingsDep,
+    storage: StorageDep,
+    spec: Annotated[str, Form(description='JSON: {"source": "npz"|"mnist"|..., "root": "...", "labels": {"p": 0.4, "seed": 42}, "name": "..."}')] = "{}",
+    file: Annotated[UploadFile | None, File(description="npz with x_train, y_train, x_test, y_test (source npz)")] = None,
+    train_labels: Annotated[UploadFile | None, File(description=".npy int array: the labels the model was trained on")] = None,
+) -> Dataset:
+    try:
+        ds = DatasetSpec.model_validate_json(spec)
+    except ValidationError as e:
+        raise validation_error(e.errors(), "spec") from e
+    if ds.labels is None and train_labels is None:
+        raise ApiError(422, "missing_labels",
+                       "give the training labels: spec.labels {\"p\": .., \"seed\": ..} or a train_labels file",
+                       "spec.labels")
+    if ds.labels is not None and train_labels is not None:
+        raise ApiError(422, "ambiguous_labels", "give spec.labels or train_labels, not both", "train_labels")
+    root = None
+    if ds.source == "npz":
+        if file is None:
+            raise ApiError(422, "missing_file", "source npz needs an uploaded file", "file")
+        if ds.root is not None:
+            raise ApiError(422, "invalid_root", "root is for named sources, not npz uploads", "spec.root")
+    else:
+        if file is not None:
+            raise ApiError(422, "unexpected_file", f"source {ds.source} is read by the workers; upload nothing or use source npz", "file")
+        if ds.root is None and ds.source != "digits":
+            raise ApiError(422, "missing_root", f"source {ds.source} needs a root under the data directory", "spec.root")
+        if ds.root is not None:
+            root = resolve_root(settings, ds.root)
+
+    staged: list[Staged] = []
+    try:
+        info: dict = {}
+        data_st = lab_st = None
+        if file is not None:
+            data_st = stage_stream(file.file, settings.staging_dir, settings.max_upload_bytes)
+            staged.append(data_st)
+            info = inspect_npz(data_st.path, "file")
+        if train_labels is not None:
+            lab_st = stage_stream(train_labels.file, settings.staging_dir, settings.max_upload_bytes)
+            staged.append(lab_st)
+            inspect_labels(lab_st.path, info.get("n_train"), info.get("num_classes"), "train_labels")
+        if ds.labels is not None:
+            if info and ds.labels.p > 0 and info["num_classes"] < 2:
+                raise ApiError(422, "invalid_labels", "corruption needs at least 2 classes", "spec.labels")
+            labels = {"kind": "corruption", "p": ds.labels.p, "seed": ds.labels.seed}
+        else:
+            assert lab_st is not None
+            labels = {"kind": "uploaded", "sha256": lab_st.sha256}
+
+        created = [s.sha256 for s in staged if storage.put(s)]
+        row = Dataset(owner_id=owner.id, name=ds.name, source=ds.source, root=root,
+                      sha256=data_st.sha256 if data_st else None, size_bytes=data_st.size if data_st else None,
+                      labels=labels, labels_sha256=lab_st.sha256 if lab_st else None, info=info)
+        db.add(row)
+        try:
+            db.commit()
+        except BaseException:
+            db.rollback()
+            for sha in created:
+                if not crud.blob_referenced(db, sha):
+                    storage.delete(sha)
+            raise
+        return row
+    finally:
+        for s in staged:
+            s.discard()
+
+
+@router.get("/{dataset_id}", operation_id="getDataset", response_model=DatasetOut, responses=ERRORS)
+def get_dataset(dataset_id: str, owner: OwnerDep, db: DbDep) -> Dataset:
+    return crud.get_owned(db, Dataset, dataset_id, owner.id, "dataset")

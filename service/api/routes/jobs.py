@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import func, select, update
+
+from ... import crud
+from ...errors import ApiError
+from ...models import Dataset, Job, Model, TERMINAL, utcnow
+from ...queue import enqueue_job
+from ...schemas import (ArtifactOut, DynamicsJobCreate, ErrorResponse, JobCreate, JobKind, JobOut,
+                        JobPage, JobResult, JobStatus, MidwayJobCreate, ProbeJobCreate,
+                        RepairJobCreate, TrainJobCreate)
+from ..deps import CeleryDep, DbDep, OwnerDep, SettingsDep
+
+router = APIRouter(prefix="/jobs", tags=["jobs"])
+
+ERRORS = {401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
+
+
+def _check_compatible(model: Model, dataset: Dataset) -> None:
+    info = dataset.info or {}
+    if "num_features" in info:
+        n = 1
+        for s in model.arch["input_shape"]:
+            n *= int(s)
+        if n != info["num_features"]:
+            raise ApiError(422, "incompatible",
+                           f"model input_shape {model.arch['input_shape']} ({n} values) does not match the data set's "
+                           f"samples {info['sample_shape']} ({info['num_features']} values)", "dataset_id")
+    if "num_classes" in info and info["num_classes"] > model.arch["num_classes"]:
+        raise ApiError(422, "incompatible",
+                       f"the data set has {info['num_classes']} classes but the model outputs {model.arch['num_classes']}",
+                       "dataset_id")
+
+
+@router.post(
+    "",
+    operation_id="createJob",
+    status_code=202,
+    response_model=JobOut,
+    responses={503: {"model": ErrorResponse}, **ERRORS},
+    summary="Queue a probe, repair, train, dynamics or midway job",
+)
+def create_job(
+    body: Annotated[JobCreate, Body(discriminator="kind")],
+    owner: OwnerDep,
+    db: DbDep,
+    settings: SettingsDep,
+    celery: CeleryDep,
+) -> JobOut:
+    model_id = dataset_id = source_job_id = None
+    if isinstance(body, (ProbeJobCreate, RepairJobCreate)):
+        model = crud.get_owned(db, Model, body.model_id, owner.id, "model", "model_id")
+        dataset = crud.get_owned(db, Dataset, body.dataset_id, owner.id, "dataset", "dataset_id")
+        _check_compatible(model, dataset)
+        model_id, dataset_id = model.id, dataset.id
+        if isinstance(body, ProbeJobCreate) and body.params.layers is not None:
+            known = {l["name"] for l in model.layers}
+            unknown = [l for l in body.params.layers if l not in known]
+            if unknown:
+                raise ApiError(422, "unknown_layers",
+                               f"unknown layers {unknown}; see GET /v1/models/{model.id}/layers", "params.layers",
+                               unknown=unknown)
+    elif isinstance(body, (TrainJobCreate, MidwayJobCreate)):
+        dataset_id = crud.get_owned(db, Dataset, body.dataset_id, owner.id, "dataset", "dataset_id").id
+        if isinstance(body, MidwayJobCreate) and body.params.edit_epoch >= body.params.total_epochs:
+            raise ApiError(422, "invalid_params", "edit_epoch must be below total_epochs", "params.edit_epoch")
+    elif isinstance(body, DynamicsJobCreate):
+        src = crud.get_owned(db, Job, body.train_job_id, owner.id, "job", "train_job_id")
+        if src.kind != "train" or src.status != "succeeded":
+            raise ApiError(422, "invalid_source",
+                           f"train_job_id must name a succeeded train job (it is a {src.status} {src.kind} job)",
+                           "train_job_id")
+        source_job_id, dataset_id, model_id = src.id, src.dataset_id, src.output_model_id
+    job = Job(owner_id=owner.id, kind=body.kind, status="queued", queue=settings.queue_for(body.kind),
+              params=body.params.model_dump(mode="json"), model_id=model_id, dataset_id=dataset_id,
+              source_job_id=source_job_id)
+    db.add(job)
+    db.commit()
+    try:
+        enqueue_job(celery, job.id, job.queue)
+    except Exception as e:  # noqa: BLE001 - any broker failure
+        db.delete(job)
+        db.commit()
+        raise ApiError(503, "broker_unavailable", f"could not queue the job: {type(e).__name__}: {e}") from e
+    return JobOut.from_row(job)
+
+
+@router.get("", operation_id="listJobs", response_model=JobPage, responses=ERRORS)
+def list_jobs(
+    owner: OwnerDep,
+    db: DbDep,
+    status: JobStatus | None = None,
+    kind: JobKind | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> JobPage:
+    q = select(Job).where(Job.owner_id == owner.id)
+    if status:
+        q = q.where(Job.status == status)
+    if kind:
+        q = q.where(Job.kind == kind)
+    total = db.scalar(select(func.count()).select_from(q.subquery())) or 0
+    rows = db.scalars(q.order_by(Job.created_at.desc(), Job.id).limit(limit).offset(offset)).all()
+    return JobPage(items=[JobOut.from_row(j) for j in rows], total=total, limit=limit, offset=offset)
+
+
+@router.get("/{job_id}", operation_id="getJob", response_model=JobOut, responses=ERRORS)
+def get_job(job_id: str, owner: OwnerDep, db: DbDep) -> JobOut:
+    return JobOut.from_row(crud.get_owned(db, Job, job_id, owner.id, "job"))
+
+
+@router.post("/{job_id}/cancel", operation_id="cancelJob", response_model=JobOut,
+             responses={409: {"model": ErrorResponse}, **ERRORS})
+def cancel_job(job_id: str, owner: OwnerDep, db: DbDep) -> JobOut:
+    """Cancel a queued or running job. The row is marked at once; a running worker sees it at its
+    next progress report, stops, and writes nothing more."""
+    job = crud.get_owned(db, Job, job_id, owner.id, "job")
+    now = utcnow()
+    res = db.execute(
+        update(Job).where(Job.id == job.id, Job.status.in_(("queued", "running")))
+        .values(status="canceled", finished_at=now, updated_at=now)
+    )
+    db.commit()
+    db.refresh(job)
+    if res.rowcount == 0 and job.status != "canceled":
+        raise ApiError(409, "conflict", f"job already {job.status}", "status", job_status=job.status)
+    return JobOut.from_row(job)
+
+
+def _rows_csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow(r)
+    return buf.getvalue()
+
+
+@router.get(
+    "/{job_id}/result",
+    operation_id="getJobResult",
+    response_model=JobResult,
+    responses={200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with Accept: text/csv or ?format=csv"},
+               409: {"model": ErrorResponse}, **ERRORS},
+)
+def get_job_result(
+    job_id: str,
+    request: Request,
+    owner: OwnerDep,
+    db: DbDep,
+    format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None,
+) -> Response:
+    job = crud.get_owned(db, Job, job_id, owner.id, "job")
+    if job.status != "succeeded" or job.result is None:
+        raise ApiError(409, "not_ready", f"job is {job.status}; its result exists once it has succeeded", "status",
+                       job_status=job.status)
+    rows = job.result.get("rows", [])
+    columns = job.result.get("columns") or crud.result_columns(rows)
+    want_csv = format == "csv" or (format is None and _prefers_csv(request.headers.get("accept", "")))
+    if want_csv:
+        return Response(_rows_csv(columns, rows), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="job-{job.id}.csv"', "Vary": "Accept"})
+    out = JobResult(job_id=job.id, kind=job.kind, columns=columns, rows=rows,
+                    summary=job.result.get("summary", {}),
+                    artifacts=[ArtifactOut.model_validate(a) for a in crud.job_artifacts(db, job.id)])
+    return JSONResponse(out.model_dump(mode="json"), headers={"Vary": "Accept"})
+
+
+def _prefers_csv(accept: str) -> bool:
+    best_json = best_csv = -1.0
+    for part in accept.split(","):
+        items = [p.strip() for p in part.split(";")]
+        mt, q = items[0].lower(), 1.0
+        for p in items[1:]:
+            if p.startswith("q="):
+                try:
+                    q = float(p[2:])
+                except ValueError:
+                    q = 0.0
+        if mt == "text/csv":
+            best_csv = max(best_csv, q)
+        elif mt in ("application/json", "application/*"):
+            best_json = max(best_json, q)
+    return best_csv > 0 and best_csv > best_json

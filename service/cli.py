@@ -1,0 +1,174 @@
+"""`latentgen` command line: serve (embedded API + worker), create-key, migrate, worker."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .core.config import Settings
+
+
+def _settings(home: str | None) -> Settings:
+    if home:
+        os.environ["LATENTGEN_HOME"] = str(Path(home).absolute())
+    from .core.config import get_settings
+
+    get_settings.cache_clear()
+    return get_settings()
+
+
+def _session(settings: Settings):
+    from .db import make_engine, make_sessionmaker
+
+    return make_sessionmaker(make_engine(settings.database_url))()
+
+
+def worker_command(settings: Settings, concurrency: int = 1, name: str = "worker") -> list[str]:
+    return [sys.executable, "-m", "celery", "-A", "worker.celery_app", "worker",
+            "-Q", f"{settings.queue_default},{settings.queue_gpu}", "-c", str(concurrency),
+            "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO", "-n", f"{name}@%h"]
+
+
+def worker_env(settings: Settings) -> dict[str, str]:
+    """The environment a worker process needs to see the same database, broker and storage."""
+    env = dict(os.environ)
+    for field, value in settings.model_dump().items():
+        if value is None:
+            continue
+        key = f"LATENTGEN_{field.upper()}"
+        if isinstance(value, Path):
+            value = str(value.absolute())
+        elif isinstance(value, (list, dict)):
+            import json
+
+            value = json.dumps(value)
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
+        env[key] = str(value)
+    root = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env.setdefault("MPLBACKEND", "Agg")
+    return env
+
+
+def _local_key(settings: Settings) -> str:
+    """The embedded service's key for the `local` owner, kept in <home>/local-key (mode 0600)."""
+    from .core.security import create_key, owner_for_key
+
+    path = Path(settings.home) / "local-key"
+    with _session(settings) as db:
+        if path.is_file():
+            key = path.read_text().strip()
+            if owner_for_key(db, key) is not None:
+                return key
+        key, _owner = create_key(db, "local")
+    path.write_text(key + "\n")
+    os.chmod(path, 0o600)
+    return key
+
+
+def cmd_migrate(args) -> int:
+    from .migrate import upgrade
+
+    settings = _settings(args.home)
+    upgrade(settings.database_url)
+    print(f"database at head: {settings.database_url}")
+    return 0
+
+
+def cmd_create_key(args) -> int:
+    from .core.security import create_key
+
+    settings = _settings(args.home)
+    if args.migrate:
+        from .migrate import upgrade
+
+        upgrade(settings.database_url)
+    with _session(settings) as db:
+        key, owner = create_key(db, args.owner)
+    print(key)
+    print(f"(owner {owner.name}, id {owner.id}; the key is shown once and stored only as a hash)", file=sys.stderr)
+    return 0
+
+
+def cmd_worker(args) -> int:
+    settings = _settings(args.home)
+    return subprocess.call(worker_command(settings, args.concurrency), env=worker_env(settings))
+
+
+def cmd_serve(args) -> int:
+    import uvicorn
+
+    from .main import create_app
+    from .migrate import upgrade
+
+    settings = _settings(args.home)
+    Path(settings.home).mkdir(parents=True, exist_ok=True)
+    upgrade(settings.database_url)
+    key = _local_key(settings)
+    worker = None
+    if not args.no_worker:
+        log = open(Path(settings.home) / "worker.log", "ab")
+        worker = subprocess.Popen(worker_command(settings, args.concurrency, "embedded"), env=worker_env(settings),
+                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://{args.host}:{args.port}"
+    print(f"latentgen serving on {base}  (API docs: {base}/docs)", flush=True)
+    print(f"  home:     {Path(settings.home).absolute()}", flush=True)
+    print(f"  database: {settings.database_url}", flush=True)
+    print(f"  broker:   {settings.broker_url}", flush=True)
+    if worker:
+        print(f"  worker:   pid {worker.pid}, log {Path(settings.home).absolute() / 'worker.log'}", flush=True)
+    print(f"  API key:  {key}", flush=True)
+    print(f"  try:      curl -H 'Authorization: Bearer {key}' {base}/v1/jobs", flush=True)
+    # uvicorn re-raises the SIGTERM it caught once it has shut down: make that an exit that runs
+    # the `finally` below, so the worker is stopped too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
+    finally:
+        if worker is not None and worker.poll() is None:
+            worker.send_signal(signal.SIGTERM)
+            deadline = time.monotonic() + 15
+            while worker.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.2)
+            if worker.poll() is None:
+                os.killpg(worker.pid, signal.SIGKILL)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="latentgen", description=__doc__)
+    parser.add_argument("--home", help="state directory (default: $LATENTGEN_HOME or ./var)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="start the API and a worker on SQLite and a local data directory")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--concurrency", type=int, default=1, help="worker processes")
+    p.add_argument("--no-worker", action="store_true", help="start the API only")
+    p.add_argument("--log-level", default="info")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("create-key", help="create an API key (printed once) for an owner")
+    p.add_argument("--owner", default="local", help="owner name (created when new)")
+    p.add_argument("--no-migrate", dest="migrate", action="store_false", help="do not upgrade the database first")
+    p.set_defaults(func=cmd_create_key)
+
+    p = sub.add_parser("migrate", help="upgrade the database to the latest schema")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("worker", help="run a worker process for the configured broker")
+    p.add_argument("--concurrency", type=int, default=1)
+    p.set_defaults(func=cmd_worker)
+
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

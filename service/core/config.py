@@ -1,0 +1,73 @@
+"""Settings, read from the environment (prefix ``LATENTGEN_``) by pydantic-settings.
+
+Every path default hangs off ``LATENTGEN_HOME`` (``./var`` by default), so the embedded
+default (``latentgen serve``) needs no configuration at all: SQLite, a local object store
+and a broker kept in a SQLite file. A deployment sets the URLs explicitly (see docs/api.md).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LATENTGEN_", extra="ignore")
+
+    home: Path = Path("var")
+    database_url: str = ""
+    broker_url: str = ""
+
+    storage: Literal["local", "s3"] = "local"
+    storage_dir: Path | None = None
+    s3_endpoint_url: str | None = None
+    s3_bucket: str = "latentgen"
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = None
+    s3_create_bucket: bool = False
+
+    # dataset roots named in a spec are resolved under this directory, never outside it
+    data_dir: Path | None = None
+    # uploads are staged here while hashed (bounded memory); must be a local disk
+    staging_dir: Path | None = None
+    max_upload_bytes: int = Field(default=1 << 30, gt=0)
+
+    queue_default: str = "latentgen"
+    queue_gpu: str = "gpu"
+    gpu_kinds: list[str] = ["train", "dynamics", "midway"]
+    # must exceed the longest job: an unacked message is redelivered after this long
+    visibility_timeout_s: int = Field(default=48 * 3600, gt=0)
+
+    # worker side
+    device: str | None = None
+    worker_cache_dir: Path | None = None
+
+    @model_validator(mode="after")
+    def _derive(self) -> "Settings":
+        home = self.home
+        if not self.database_url:
+            self.database_url = f"sqlite:///{(home / 'latentgen.db').absolute()}"
+        if not self.broker_url:
+            self.broker_url = f"sqla+sqlite:///{(home / 'broker.db').absolute()}"
+        if self.storage_dir is None:
+            self.storage_dir = home / "objects"
+        if self.data_dir is None:
+            self.data_dir = home / "data"
+        if self.staging_dir is None:
+            self.staging_dir = home / "staging"
+        if self.worker_cache_dir is None:
+            self.worker_cache_dir = home / "cache"
+        return self
+
+    def queue_for(self, kind: str) -> str:
+        return self.queue_gpu if kind in self.gpu_kinds else self.queue_default
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,49 @@
+"""Small query helpers shared by the routes and the worker."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from .errors import not_found
+from .models import Artifact, Dataset, Job, Model
+
+T = TypeVar("T")
+
+
+def get_owned(db: Session, cls: type[T], obj_id: str, owner_id: str, what: str, field: str | None = None) -> T:
+    """Fetch by id; another owner's object is indistinguishable from a missing one (404)."""
+    obj = db.get(cls, obj_id) if isinstance(obj_id, str) and len(obj_id) <= 64 else None
+    if obj is None or getattr(obj, "owner_id") != owner_id:
+        raise not_found(what, field)
+    return obj
+
+
+def model_by_sha(db: Session, owner_id: str, sha256: str) -> Model | None:
+    return db.scalars(select(Model).where(Model.owner_id == owner_id, Model.sha256 == sha256)).first()
+
+
+def blob_referenced(db: Session, sha256: str) -> bool:
+    """Whether any record points at this blob (so it must not be deleted)."""
+    if db.scalars(select(Model.id).where(Model.sha256 == sha256).limit(1)).first():
+        return True
+    if db.scalars(select(Artifact.id).where(Artifact.sha256 == sha256).limit(1)).first():
+        return True
+    return db.scalars(
+        select(Dataset.id).where(or_(Dataset.sha256 == sha256, Dataset.labels_sha256 == sha256)).limit(1)
+    ).first() is not None
+
+
+def job_artifacts(db: Session, job_id: str) -> list[Artifact]:
+    return list(db.scalars(select(Artifact).where(Artifact.job_id == job_id).order_by(Artifact.created_at, Artifact.name)))
+
+
+def result_columns(rows: list[dict[str, Any]]) -> list[str]:
+    cols: list[str] = []
+    for r in rows:
+        for k in r:
+            if k not in cols:
+                cols.append(k)
+    return cols

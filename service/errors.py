@@ -1,0 +1,64 @@
+"""One JSON error shape for every 4xx/5xx: ``{"error": {"code", "message", "field", ...}}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, field: str | None = None, **extra: Any):
+        super().__init__(message)
+        self.status, self.code, self.message, self.field, self.extra = status, code, message, field, extra
+
+    def body(self) -> dict[str, Any]:
+        err: dict[str, Any] = {"code": self.code, "message": self.message, "field": self.field}
+        err.update(self.extra)
+        return {"error": err}
+
+
+def not_found(what: str, field: str | None = None) -> ApiError:
+    return ApiError(404, "not_found", f"{what} not found", field)
+
+
+def _loc(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "header", "form"):
+        parts = parts[1:]
+    # drop the discriminator tag that pydantic inserts for tagged unions
+    return ".".join(parts)
+
+
+def validation_error(exc_errors: list[dict[str, Any]], prefix: str = "") -> ApiError:
+    errors = []
+    for e in exc_errors:
+        loc = _loc(e.get("loc", ()))
+        field = f"{prefix}.{loc}" if prefix and loc else (prefix or loc)
+        errors.append({"field": field, "message": e.get("msg", "invalid")})
+    first = errors[0] if errors else {"field": prefix or None, "message": "invalid request"}
+    return ApiError(422, "validation_error", f"{first['field']}: {first['message']}", first["field"],
+                    errors=errors)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(_req: Request, exc: ApiError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_req: Request, exc: RequestValidationError) -> JSONResponse:
+        err = validation_error(list(exc.errors()))
+        return JSONResponse(err.body(), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large",
+                401: "unauthorized"}.get(exc.status_code, "http_error")
+        msg = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        return JSONResponse({"error": {"code": code, "message": msg, "field": None}},
+                            status_code=exc.status_code, headers=getattr(exc, "headers", None))

@@ -1,0 +1,537 @@
+"""Run one job: load its row, call latentgen, write results, artifacts and the job's state.
+
+Idempotent by job id: a redelivered message (worker lost, visibility timeout) re-runs the job
+from its row; outputs are content-addressed and the final write replaces the job's artifacts in
+one transaction, guarded by the row still being `running` (a canceled job writes nothing).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+from sqlalchemy import delete, func, select, update
+
+from service.core.config import Settings, get_settings
+from service.db import make_engine, make_sessionmaker
+from service.models import Artifact, Dataset, Job, Model, utcnow
+from service.storage import make_storage, stage_file
+
+log = logging.getLogger("latentgen.worker")
+
+
+class JobCanceled(Exception):
+    pass
+
+
+@dataclass
+class OutArtifact:
+    kind: str
+    name: str
+    media_type: str
+    path: Path
+
+
+@dataclass
+class OutModel:
+    path: Path
+    arch: dict[str, Any]
+    layers: list[dict[str, Any]]
+    final_layer: str
+    num_parameters: int
+    name: str | None = None
+
+
+@dataclass
+class Outcome:
+    rows: list[dict[str, Any]]
+    summary: dict[str, Any]
+    artifacts: list[OutArtifact] = field(default_factory=list)
+    model: OutModel | None = None
+
+
+def clean(value: Any) -> Any:
+    """JSON-safe copy: numpy scalars to Python, NaN/inf to None, tuples to lists."""
+    if isinstance(value, dict):
+        return {str(k): clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return clean(value.tolist())
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "item") and callable(value.item) and getattr(value, "ndim", 1) == 0:
+        return clean(value.item())
+    return value
+
+
+class Progress:
+    """Writes progress to the job row (throttled) and raises JobCanceled once the row is canceled."""
+
+    def __init__(self, runner: "Runner", job_id: str, min_interval: float = 0.5):
+        self.runner, self.job_id, self.min_interval = runner, job_id, min_interval
+        self._last = 0.0
+        self._stage: str | None = None
+
+    def __call__(self, stage: str, current: int, total: int) -> None:
+        now = time.monotonic()
+        if stage == self._stage and now - self._last < self.min_interval and current < total:
+            return
+        self._stage, self._last = stage, now
+        with self.runner.sessions() as s:
+            res = s.execute(
+                update(Job).where(Job.id == self.job_id, Job.status == "running").values(
+                    progress_stage=stage[:100], progress_current=int(current), progress_total=int(total),
+                    updated_at=utcnow())
+            )
+            s.commit()
+        if res.rowcount == 0:
+            raise JobCanceled(self.job_id)
+
+    def canceled(self) -> bool:
+        try:
+            self._last = 0.0
+            self(self._stage or "running", 0, 1)
+            return False
+        except JobCanceled:
+            return True
+
+
+class Runner:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.engine = make_engine(settings.database_url)
+        self.sessions = make_sessionmaker(self.engine)
+        self.storage = make_storage(settings)
+        self.cache = Path(settings.worker_cache_dir)
+        self.cache.mkdir(parents=True, exist_ok=True)
+
+    # ------------------------------------------------------------ lifecycle
+
+    def run(self, job_id: str) -> str:
+        job = self._claim(job_id)
+        if job is None:
+            log.info("job %s: not queued or running any more, skipped", job_id)
+            return "skipped"
+        log.info("job %s: %s, attempt %d", job.id, job.kind, job.attempts)
+        progress = Progress(self, job.id)
+        try:
+            with tempfile.TemporaryDirectory(prefix=f"job-{job.id}-", dir=self.cache) as tmp:
+                outcome = getattr(self, f"_run_{job.kind}")(job, progress, Path(tmp))
+                return self._finish(job, outcome)
+        except JobCanceled:
+            log.info("job %s: canceled", job_id)
+            return "canceled"
+        except (ValueError, KeyError, FileNotFoundError) as e:  # DataError is a ValueError: bad input
+            log.warning("job %s failed on its input: %s", job_id, e)
+            self._fail(job_id, "invalid_input", f"{type(e).__name__}: {e}")
+            return "failed"
+        except Exception as e:  # noqa: BLE001 - recorded on the row, never lost
+            log.error("job %s crashed:\n%s", job_id, traceback.format_exc())
+            self._fail(job_id, "internal_error", f"{type(e).__name__}: {e}")
+            return "failed"
+
+    def _claim(self, job_id: str) -> Job | None:
+        now = utcnow()
+        with self.sessions() as s:
+            res = s.execute(
+                update(Job).where(Job.id == job_id, Job.status.in_(("queued", "running"))).values(
+                    status="running", attempts=Job.attempts + 1, started_at=func.coalesce(Job.started_at, now),
+                    updated_at=now, error=None, progress_stage="starting", progress_current=0, progress_total=0)
+            )
+            s.commit()
+            if res.rowcount == 0:
+                return None
+            return s.get(Job, job_id)
+
+    def _fail(self, job_id: str, code: str, message: str) -> None:
+        now = utcnow()
+        with self.sessions() as s:
+            s.execute(update(Job).where(Job.id == job_id, Job.status == "running").values(
+                status="failed", error={"code": code, "message": message[:4000]}, finished_at=now, updated_at=now))
+            s.commit()
+
+    def _finish(self, job: Job, out: Outcome) -> str:
+        # blobs first (content-addressed: a retry or a duplicate writes the same keys)
+        arts = []
+        for a in out.artifacts:
+            st = stage_file(a.path, self.cache)
+            try:
+                self.storage.put(st)
+            finally:
+                st.discard()
+            arts.append((a, st.sha256, st.size))
+        model_blob = None
+        if out.model is not None:
+            st = stage_file(out.model.path, self.cache)
+            try:
+                self.storage.put(st)
+            finally:
+                st.discard()
+            model_blob = (st.sha256, st.size)
+        now = utcnow()
+        with self.sessions() as s:
+            output_model_id = None
+            if out.model is not None and model_blob is not None:
+                existing = s.scalars(select(Model).where(Model.owner_id == job.owner_id,
+                                                         Model.sha256 == model_blob[0])).first()
+                if existing is None:
+                    m = Model(owner_id=job.owner_id, name=out.model.name, arch=out.model.arch, sha256=model_blob[0],
+                              size_bytes=model_blob[1], format="safetensors", num_parameters=out.model.num_parameters,
+                              layers=out.model.layers, final_layer=out.model.final_layer, source_job_id=job.id)
+                    s.add(m)
+                    s.flush()
+                    output_model_id = m.id
+                else:
+                    output_model_id = existing.id
+                out.summary["output_model_id"] = output_model_id
+            s.execute(delete(Artifact).where(Artifact.job_id == job.id))
+            for a, sha, size in arts:
+                s.add(Artifact(owner_id=job.owner_id, job_id=job.id, kind=a.kind, name=a.name,
+                               media_type=a.media_type, sha256=sha, size_bytes=size))
+            res = s.execute(update(Job).where(Job.id == job.id, Job.status == "running").values(
+                status="succeeded", finished_at=now, updated_at=now, output_model_id=output_model_id,
+                progress_stage="done", error=None,
+                result=clean({"rows": out.rows, "summary": out.summary})))
+            if res.rowcount == 0:
+                s.rollback()
+                raise JobCanceled(job.id)
+            s.commit()
+        log.info("job %s: succeeded", job.id)
+        return "succeeded"
+
+    # ------------------------------------------------------------ inputs
+
+    def device(self):
+        from latentgen.device import resolve_device
+
+        return resolve_device(self.settings.device)
+
+    def _blob_file(self, sha256: str, suffix: str) -> Path:
+        path = self.cache / "blobs" / f"{sha256}{suffix}"
+        if not path.is_file():
+            self.storage.download_to(sha256, path)
+        return path
+
+    def load_splits(self, ds: Dataset):
+        from latentgen.data import load_npz, load_source
+
+        if ds.source == "npz":
+            return load_npz(self._blob_file(ds.sha256, ".npz"))
+        root = None
+        if ds.root is not None:
+            base = Path(os.path.realpath(self.settings.data_dir))
+            root = Path(os.path.realpath(base / ds.root))
+            if root != base and base not in root.parents:
+                raise ValueError(f"dataset root {ds.root!r} lies outside the data directory")
+        return load_source(ds.source, root)
+
+    def load_labels(self, ds: Dataset, splits):
+        from latentgen.corruption import CorruptedLabels, corrupt_labels
+
+        y_true = splits.y_train.numpy()
+        spec = ds.labels
+        if spec["kind"] == "corruption":
+            return corrupt_labels(y_true, float(spec["p"]), splits.num_classes, int(spec["seed"]))
+        noisy = np.load(self._blob_file(spec["sha256"], ".npy"), allow_pickle=False)
+        if len(noisy) != len(y_true):
+            raise ValueError(f"train_labels has {len(noisy)} entries but the training set has {len(y_true)}")
+        return CorruptedLabels.from_labels(noisy, y_true)
+
+    def load_model(self, m: Model):
+        from latentgen.models import build_model
+        from service.inspect_uploads import load_state_dict
+
+        suffix = ".safetensors" if m.format == "safetensors" else ".pt"
+        _fmt, state = load_state_dict(self._blob_file(m.sha256, suffix))
+        net = build_model(m.arch["name"], tuple(m.arch["input_shape"]), int(m.arch["num_classes"]))
+        net.load_state_dict(state, strict=True)
+        return net.eval()
+
+    def _job_inputs(self, job: Job, need_model: bool = True):
+        with self.sessions() as s:
+            ds = s.get(Dataset, job.dataset_id) if job.dataset_id else None
+            m = s.get(Model, job.model_id) if job.model_id else None
+        if ds is None:
+            raise ValueError("the job's data set no longer exists")
+        if need_model and m is None:
+            raise ValueError("the job's model no longer exists")
+        return m, ds
+
+    # ------------------------------------------------------------ outputs
+
+    @staticmethod
+    def save_weights(net, path: Path) -> Path:
+        from safetensors.torch import save_file
+
+        state = {k: v.detach().to("cpu").contiguous().clone() for k, v in net.state_dict().items()}
+        save_file(state, str(path))
+        return path
+
+    def _plot(self, fn_name: str, rows: list[dict], path: Path) -> OutArtifact | None:
+        try:
+            import matplotlib
+
+            matplotlib.use("Agg")
+            from latentgen import plots
+
+            getattr(plots, fn_name)(rows, path)
+            return OutArtifact("plot", path.name, "image/png", path) if path.is_file() else None
+        except Exception:  # noqa: BLE001 - a plot is a convenience, never a reason to fail the job
+            log.warning("plot %s failed:\n%s", fn_name, traceback.format_exc())
+            return None
+
+    @staticmethod
+    def _table_artifact(rows: list[dict], path: Path) -> OutArtifact:
+        import csv
+
+        cols: list[str] = []
+        for r in rows:
+            cols += [k for k in r if k not in cols]
+        with open(path, "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=cols, lineterminator="\n")
+            w.writeheader()
+            w.writerows(clean(rows))
+        return OutArtifact("result", path.name, "text/csv", path)
+
+    # ------------------------------------------------------------ kinds
+
+    def _run_probe(self, job: Job, progress: Progress, tmp: Path) -> Outcome:
+        from latentgen.report import probe_model
+
+        m, ds = self._job_inputs(job)
+        p = job.params
+        progress("loading", 0, 1)
+        splits = self.load_splits(ds)
+        labels = self.load_labels(ds, splits)
+        net = self.load_model(m)
+        rows = probe_model(net, splits, labels, layers=p.get("layers"), probes=tuple(p.get("probes") or ("masc", "linear")),
+                           probe_options=p.get("probe_options") or None, batch_size=int(p.get("batch_size", 256)),
+                           device=self.device(), progress=progress)
+        rows = clean(rows)
+        summary = probe_summary(rows)
+        arts = [self._table_artifact(rows, tmp / "probe.csv")]
+        if (pl := self._plot("layer_plot", rows, tmp / "layers.png")) is not None:
+            arts.append(pl)
+        return Outcome(rows=rows, summary=summary, artifacts=arts)
+
+    def _run_repair(self, job: Job, progress: Progress, tmp: Path) -> Outcome:
+        from latentgen.edit import repair_last_layer
+        from latentgen.metrics import label_metrics, predict
+
+        m, ds = self._job_inputs(job)
+        p = job.params
+        progress("loading", 0, 1)
+        splits = self.load_splits(ds)
+        labels = self.load_labels(ds, splits)
+        net = self.load_model(m)
+        device = self.device()
+        bs = int(p.get("batch_size", 256))
+        edited, report = repair_last_layer(net, splits.x_train, labels.labels, bias=p.get("bias", "zero"),
+                                           batch_size=bs, device=device, progress=progress)
+        path = self.save_weights(edited, tmp / "repaired.safetensors")
+        progress("evaluating", 0, 2)
+        # what is reported is measured on the saved bytes, exactly what a client downloads
+        reloaded = self._reload(m, path)
+        rows = []
+        metrics = {}
+        for i, (tag, model) in enumerate((("model", net), ("repaired", reloaded))):
+            mt = label_metrics(predict(model, splits.x_train, device=device), predict(model, splits.x_test, device=device),
+                               labels, splits.y_test.numpy())
+            metrics[tag] = mt
+            rows += [{"layer": m.final_layer if tag == "repaired" else "model", "probe": tag, "metric": k, "value": v}
+                     for k, v in mt.items()]
+            progress("evaluating", i + 1, 2)
+        summary = {
+            "model_test_acc": metrics["model"]["test_acc"],
+            "repaired_test_acc": metrics["repaired"]["test_acc"],
+            "gain": metrics["repaired"]["test_acc"] - metrics["model"]["test_acc"],
+            "repair": report.to_dict(),
+            "source_model_id": m.id,
+        }
+        model_out = OutModel(path=path, arch=m.arch, layers=m.layers, final_layer=m.final_layer,
+                             num_parameters=m.num_parameters, name=f"{m.name or m.id} repaired ({p.get('bias', 'zero')} bias)")
+        arts = [OutArtifact("weights", "repaired.safetensors", "application/octet-stream", path),
+                self._table_artifact(rows, tmp / "repair.csv")]
+        return Outcome(rows=rows, summary=summary, artifacts=arts, model=model_out)
+
+    def _reload(self, m: Model, path: Path):
+        from latentgen.models import build_model
+        from safetensors.torch import load_file
+
+        net = build_model(m.arch["name"], tuple(m.arch["input_shape"]), int(m.arch["num_classes"]))
+        net.load_state_dict(load_file(str(path)), strict=True)
+        return net.eval()
+
+    def _arch(self, p: dict, splits) -> dict[str, Any]:
+        a = p["arch"]
+        return {"name": a["name"],
+                "input_shape": list(a.get("input_shape") or splits.input_shape),
+                "num_classes": int(a.get("num_classes") or splits.num_classes)}
+
+    @staticmethod
+    def _recipe(p: dict, arch: dict) -> str:
+        from latentgen.train import RECIPES
+
+        recipe = p.get("recipe")
+        if recipe in (None, "", "paper"):
+            return arch["name"] if arch["name"] in RECIPES else "adam_fast"
+        return recipe
+
+    def _describe(self, net, arch: dict) -> tuple[list[dict], str, int]:
+        from latentgen.extract import list_layers
+        from latentgen.models import final_linear
+
+        layers = [{"name": li.name, "type": li.type, "output_shape": [int(s) for s in li.output_shape]}
+                  for li in list_layers(net, tuple(arch["input_shape"]))]
+        return layers, final_linear(net)[0], int(sum(v.numel() for v in net.state_dict().values()))
+
+    def _run_train(self, job: Job, progress: Progress, tmp: Path) -> Outcome:
+        from latentgen.train import paper_checkpoint_schedule, seeded_model, train
+
+        _m, ds = self._job_inputs(job, need_model=False)
+        p = job.params
+        progress("loading", 0, 1)
+        splits = self.load_splits(ds)
+        labels = self.load_labels(ds, splits)
+        arch = self._arch(p, splits)
+        recipe = self._recipe(p, arch)
+        max_epochs = int(p.get("max_epochs", 50))
+        net = seeded_model(arch["name"], tuple(arch["input_shape"]), arch["num_classes"], int(p.get("seed", 0)))
+        schedule = p.get("checkpoint_epochs") or paper_checkpoint_schedule(max_epochs)
+
+        def on_epoch(epoch, metrics, _model):
+            try:
+                progress("train", epoch, max_epochs)
+            except JobCanceled:
+                return False
+            return True
+
+        res = train(net, splits, labels, recipe, seed=int(p.get("seed", 0)), max_epochs=max_epochs,
+                    target_train_acc=p.get("target_train_acc", 1.0), checkpoint_epochs=schedule,
+                    on_epoch=on_epoch, device=self.device())
+        if res.stopped_reason == "stopped":
+            raise JobCanceled(job.id)
+        checkpoints = dict(res.checkpoints)
+        if res.epochs_run not in checkpoints:
+            checkpoints[res.epochs_run] = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
+        from safetensors.torch import save_file
+
+        ck_path = tmp / "checkpoints.safetensors"
+        save_file({f"epoch_{e:05d}/{k}": v.contiguous() for e, sd in checkpoints.items() for k, v in sd.items()},
+                  str(ck_path), metadata={"epochs": ",".join(str(e) for e in sorted(checkpoints))})
+        w_path = self.save_weights(net, tmp / "model.safetensors")
+        layers, final_layer, nparams = self._describe(net, arch)
+        rows = clean(res.history)
+        last = rows[-1] if rows else {}
+        summary = {"arch": arch, "recipe": recipe, "epochs_run": res.epochs_run, "stopped_reason": res.stopped_reason,
+                   "final": last, "checkpoint_epochs": sorted(checkpoints)}
+        arts = [OutArtifact("checkpoints", "checkpoints.safetensors", "application/octet-stream", ck_path),
+                OutArtifact("weights", "model.safetensors", "application/octet-stream", w_path),
+                self._table_artifact(rows, tmp / "history.csv")]
+        return Outcome(rows=rows, summary=summary, artifacts=arts,
+                       model=OutModel(path=w_path, arch=arch, layers=layers, final_layer=final_layer,
+                                      num_parameters=nparams, name=f"{arch['name']} trained by job {job.id}"))
+
+    def _run_dynamics(self, job: Job, progress: Progress, tmp: Path) -> Outcome:
+        from latentgen.dynamics import probe_checkpoints
+        from latentgen.models import build_model
+        from safetensors.torch import load_file
+
+        with self.sessions() as s:
+            src = s.get(Job, job.source_job_id)
+            ck = s.scalars(select(Artifact).where(Artifact.job_id == job.source_job_id,
+                                                  Artifact.kind == "checkpoints")).first()
+            ds = s.get(Dataset, job.dataset_id) if job.dataset_id else None
+        if src is None or ck is None or ds is None:
+            raise ValueError("the training job, its checkpoints or its data set no longer exist")
+        p = job.params
+        progress("loading", 0, 1)
+        splits = self.load_splits(ds)
+        labels = self.load_labels(ds, splits)
+        arch = src.result["summary"]["arch"]
+        flat = load_file(str(self._blob_file(ck.sha256, ".safetensors")))
+        checkpoints: dict[int, dict] = {}
+        for key, v in flat.items():
+            ep, name = key.split("/", 1)
+            checkpoints.setdefault(int(ep.removeprefix("epoch_")), {})[name] = v
+        if p.get("epochs"):
+            wanted = set(int(e) for e in p["epochs"])
+            missing = sorted(wanted - set(checkpoints))
+            if missing:
+                raise ValueError(f"no checkpoints for epochs {missing}; kept: {sorted(checkpoints)}")
+            checkpoints = {e: sd for e, sd in checkpoints.items() if e in wanted}
+
+        def build():
+            return build_model(arch["name"], tuple(arch["input_shape"]), int(arch["num_classes"]))
+
+        res = probe_checkpoints(build, dict(sorted(checkpoints.items())), splits, labels, p.get("layers"),
+                                tuple(p.get("probes") or ("masc", "linear")), progress=progress)
+        rows = clean(res.table)
+        summary = {"peaks": clean(getattr(res, "peaks", None)), "epochs": sorted(checkpoints), "train_job_id": src.id}
+        arts = [self._table_artifact(rows, tmp / "dynamics.csv")]
+        if (pl := self._plot("dynamics_plot", rows, tmp / "dynamics.png")) is not None:
+            arts.append(pl)
+        return Outcome(rows=rows, summary=summary, artifacts=arts)
+
+    def _run_midway(self, job: Job, progress: Progress, tmp: Path) -> Outcome:
+        from latentgen.train import midway, seeded_model
+
+        _m, ds = self._job_inputs(job, need_model=False)
+        p = job.params
+        progress("loading", 0, 1)
+        splits = self.load_splits(ds)
+        labels = self.load_labels(ds, splits)
+        arch = self._arch(p, splits)
+        recipe = self._recipe(p, arch)
+        seed, total, edit = int(p.get("seed", 0)), int(p["total_epochs"]), int(p["edit_epoch"])
+        arms = {"pre_edit": 0, "repaired": 1, "control": 2}
+
+        def on_epoch(arm, epoch, metrics, _model):
+            done = epoch if arm == "pre_edit" else edit + (epoch - edit) + (total - edit) * (arms[arm] - 1)
+            try:
+                progress(f"midway:{arm}", done, total + (total - edit))
+            except JobCanceled:
+                return False
+            return True
+
+        res = midway(lambda: seeded_model(arch["name"], tuple(arch["input_shape"]), arch["num_classes"], seed),
+                     splits, labels, recipe, edit, total, seed=seed, bias=p.get("bias", "zero"),
+                     on_epoch=on_epoch, device=self.device())
+        if res.stopped:
+            raise JobCanceled(job.id)
+        rows = clean(res.rows)
+        final = {arm: (getattr(res, arm)[-1] if getattr(res, arm) else None) for arm in arms}
+        summary = {"arch": arch, "recipe": recipe, "edit_epoch": edit, "total_epochs": total,
+                   "repair": res.report.to_dict() if res.report is not None else None, "final": clean(final)}
+        arts = [self._table_artifact(rows, tmp / "midway.csv")]
+        return Outcome(rows=rows, summary=summary, artifacts=arts)
+
+
+def probe_summary(rows: list[dict]) -> dict[str, Any]:
+    """Model test accuracy and the best (layer, probe) by test accuracy, and by noisy-train accuracy."""
+    test = [r for r in rows if r.get("metric") == "test_acc" and r.get("value") is not None]
+    model = next((r["value"] for r in test if r.get("probe") == "model"), None)
+    probes = [r for r in test if r.get("probe") != "model"]
+    best = max(probes, key=lambda r: r["value"], default=None)
+    return {
+        "model_test_acc": model,
+        "best_test": {"layer": best["layer"], "probe": best["probe"], "test_acc": best["value"]} if best else None,
+        "note": "best_test is picked on the test set, for reporting only",
+    }
+
+
+@lru_cache
+def get_runner() -> Runner:
+    return Runner(get_settings())

@@ -1,0 +1,14 @@
+"""Thin Celery tasks: the job id is the whole message; the runner does the work."""
+
+from __future__ import annotations
+
+from service.queue import RUN_JOB
+
+from .celery_app import app
+
+
+@app.task(name=RUN_JOB, bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def run_job(self, job_id: str) -> str:
+    from .runner import get_runner
+
+    return get_runner().run(job_id)
