@@ -1,0 +1,226 @@
+"""Layer-wise representations (METHOD.md §3): batched forward passes with hooks that are always
+removed, the model in eval mode, under `torch.inference_mode()`.
+
+Two forms: `extract` returns the flattened outputs of chosen layers, and `class_statistics`
+streams over the data accumulating per class only what the MASC and linear probes need
+(second moments, sums, counts), so memory grows with K·d², not with the number of examples.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Callable, Iterator, Sequence
+
+import numpy as np
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, Dataset
+
+from latentgen.device import resolve_device
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    name: str
+    type: str
+    output_shape: tuple[int, ...]
+
+    @property
+    def dim(self) -> int:
+        return int(np.prod(self.output_shape))
+
+
+def _model_device(model: nn.Module) -> torch.device:
+    tensor = next(iter(model.parameters()), None)
+    return tensor.device if tensor is not None else torch.device("cpu")
+
+
+@contextmanager
+def _eval_mode(model: nn.Module):
+    was_training = model.training
+    model.eval()
+    try:
+        yield
+    finally:
+        model.train(was_training)
+
+
+INPUT_SUFFIX = ":input"
+
+
+@contextmanager
+def capture(model: nn.Module, layers: Sequence[str], sink: Callable[[str, torch.Tensor], None]):
+    """Forward hooks that hand each named layer's output to `sink(name, output)`; a name ending in
+    ":input" (e.g. "classifier:input") hands over the layer's input instead. Removed on exit
+    whatever happens inside."""
+    modules = dict(model.named_modules())
+    targets = {name: name.removesuffix(INPUT_SUFFIX) for name in layers}
+    unknown = [name for name, module in targets.items() if module not in modules or module == ""]
+    if unknown:
+        raise ValueError(f"unknown layers {unknown}; see list_layers(model, input_shape) for the names")
+    handles = []
+    try:
+        for name, module in targets.items():
+            if name.endswith(INPUT_SUFFIX):
+                def pre_hook(_module, inputs, name=name):
+                    if inputs and isinstance(inputs[0], torch.Tensor):
+                        sink(name, inputs[0])
+                handles.append(modules[module].register_forward_pre_hook(pre_hook))
+            else:
+                def hook(_module, _inputs, output, name=name):
+                    if isinstance(output, torch.Tensor):
+                        sink(name, output)
+                handles.append(modules[module].register_forward_hook(hook))
+        yield
+    finally:
+        for handle in handles:
+            handle.remove()
+
+
+def list_layers(model: nn.Module, input_shape: Sequence[int]) -> list[LayerInfo]:
+    """Every named submodule with its type and output shape (batch dimension excluded) for one
+    input of `input_shape`, in the order the forward pass reaches them. A module called more than
+    once per forward pass reports its last call."""
+    shapes: dict[str, tuple[int, ...]] = {}
+    names = [name for name, _ in model.named_modules() if name]
+    types = {name: type(m).__name__ for name, m in model.named_modules()}
+
+    def sink(name, output):
+        shapes.pop(name, None)  # re-insert to keep the order of the last call
+        shapes[name] = tuple(output.shape[1:])
+
+    device = _model_device(model)
+    with _eval_mode(model), torch.inference_mode(), capture(model, names, sink):
+        try:
+            model(torch.zeros(1, *input_shape, device=device))
+        except RuntimeError as exc:
+            raise ValueError(f"the model does not accept inputs of shape {tuple(input_shape)}: {exc}") from exc
+    return [LayerInfo(name, types[name], shape) for name, shape in shapes.items()]
+
+
+def iter_batches(data, batch_size: int, labels=None) -> Iterator[tuple[torch.Tensor, torch.Tensor | None]]:
+    """(inputs, labels) batches from a tensor, a Dataset or a DataLoader, in order. `labels`,
+    when given, overrides those the data carries."""
+    if isinstance(data, np.ndarray):
+        data = torch.from_numpy(data)
+    label_tensor = None if labels is None else torch.as_tensor(np.asarray(labels) if not isinstance(labels, torch.Tensor) else labels)
+    if isinstance(data, torch.Tensor):
+        if label_tensor is not None and len(label_tensor) != len(data):
+            raise ValueError(f"{len(label_tensor)} labels for {len(data)} examples")
+        for i in range(0, len(data), batch_size):
+            yield data[i:i + batch_size], None if label_tensor is None else label_tensor[i:i + batch_size]
+        return
+    if isinstance(data, Dataset):
+        data = DataLoader(data, batch_size=batch_size, shuffle=False)
+    if not isinstance(data, DataLoader):
+        raise TypeError(f"data must be a tensor, a Dataset or a DataLoader, got {type(data).__name__}")
+    seen = 0
+    for batch in data:
+        x, y = (batch[0], batch[1]) if isinstance(batch, (list, tuple)) else (batch, None)
+        if label_tensor is not None:
+            y = label_tensor[seen:seen + len(x)]
+        seen += len(x)
+        yield x, y
+    if label_tensor is not None and seen != len(label_tensor):
+        raise ValueError(f"{len(label_tensor)} labels for {seen} examples")
+
+
+def forward_batches(model, data, layers, batch_size=256, device=None, labels=None, progress: Progress | None = None,
+                    stage: str = "extract"):
+    """Yield (layer outputs flattened to (b, d), logits, labels) per batch, hooks removed at the end.
+    The model is moved to `device` (CUDA when present unless given)."""
+    device = resolve_device(device)
+    model.to(device)
+    captured: dict[str, torch.Tensor] = {}
+
+    def sink(name, output):
+        # a copy: a later in-place op (e.g. ReLU(inplace=True)) must not alter what we keep
+        captured[name] = output.flatten(1).float().clone()
+
+    total = _length(data)
+    done = 0
+    with _eval_mode(model), torch.inference_mode(), capture(model, layers, sink):
+        for x, y in iter_batches(data, batch_size, labels):
+            captured.clear()
+            logits = model(x.to(device, non_blocking=True))
+            yield dict(captured), logits, y
+            done += len(x)
+            if progress:
+                progress(stage, done, total)
+
+
+def _length(data) -> int:
+    if isinstance(data, DataLoader):
+        return len(data.dataset)
+    return len(data)
+
+
+def extract(model: nn.Module, data, layers: Sequence[str], batch_size: int = 256, device=None,
+            progress: Progress | None = None) -> dict[str, torch.Tensor]:
+    """Flattened outputs (n, d), float32 on the CPU, of each named layer over `data`."""
+    chunks: dict[str, list[torch.Tensor]] = {name: [] for name in layers}
+    for outputs, _logits, _y in forward_batches(model, data, layers, batch_size, device, progress=progress):
+        for name in layers:
+            chunks[name].append(outputs[name].cpu())
+    return {name: torch.cat(parts) for name, parts in chunks.items()}
+
+
+class ClassStatistics:
+    """Per-class uncentered second moments S_c = Σ h hᵀ, sums Σ h and counts, accumulated batch by
+    batch. Everything the MASC and linear probes need, in K·d² memory."""
+
+    def __init__(self, num_classes: int, dim: int, dtype=torch.float32, device=None):
+        device = resolve_device(device)
+        self.num_classes, self.dim = num_classes, dim
+        self.second_moments = torch.zeros(num_classes, dim, dim, dtype=dtype, device=device)
+        self.sums = torch.zeros(num_classes, dim, dtype=dtype, device=device)
+        self.counts = torch.zeros(num_classes, dtype=torch.int64, device=device)
+
+    def update(self, h: torch.Tensor, y: torch.Tensor) -> "ClassStatistics":
+        h = h.to(self.second_moments.device, self.second_moments.dtype).flatten(1)
+        y = torch.as_tensor(y, device=h.device)
+        if h.shape[1] != self.dim:
+            raise ValueError(f"expected features of dimension {self.dim}, got {h.shape[1]}")
+        if len(y) and (int(y.min()) < 0 or int(y.max()) >= self.num_classes):
+            raise ValueError(f"labels must lie in [0, {self.num_classes - 1}]")
+        order = torch.argsort(y, stable=True)
+        h, y = h[order], y[order]
+        classes, counts = torch.unique_consecutive(y, return_counts=True)
+        for c, part in zip(classes.tolist(), torch.split(h, counts.tolist())):
+            self.second_moments[c].addmm_(part.T, part)
+            self.sums[c] += part.sum(0)
+            self.counts[c] += len(part)
+        return self
+
+    @property
+    def total(self) -> int:
+        return int(self.counts.sum())
+
+    @property
+    def mean(self) -> torch.Tensor:
+        """Mean of all examples, whatever their class (the linear probe's sign rule uses it)."""
+        return self.sums.sum(0) / max(self.total, 1)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(t.element_size() * t.nelement() for t in (self.second_moments, self.sums, self.counts))
+
+
+def class_statistics(model: nn.Module, data, labels, layers: Sequence[str], num_classes: int | None = None,
+                     batch_size: int = 256, device=None, dtype=torch.float32,
+                     progress: Progress | None = None) -> dict[str, ClassStatistics]:
+    """Stream `data` once through the model and accumulate `ClassStatistics` for each layer,
+    grouped by `labels` (the corrupted training labels)."""
+    labels = torch.as_tensor(np.asarray(labels) if not isinstance(labels, torch.Tensor) else labels)
+    num_classes = int(labels.max()) + 1 if num_classes is None else num_classes
+    stats: dict[str, ClassStatistics] = {}
+    for outputs, _logits, y in forward_batches(model, data, layers, batch_size, device, labels=labels,
+                                               progress=progress, stage="statistics"):
+        for name, h in outputs.items():
+            if name not in stats:
+                stats[name] = ClassStatistics(num_classes, h.shape[1], dtype=dtype, device=h.device)
+            stats[name].update(h, y)
+    return stats

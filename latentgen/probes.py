@@ -1,0 +1,342 @@
+"""Probes fitted on layer representations and noisy training labels, scikit-learn style.
+
+`MASCProbe` (METHOD.md §4) and `LinearProbe` (§5) are fitted from per-class uncentered second
+moments: either straight from activations H (n × d) or from `ClassStatistics` streamed over a
+data set too big for memory. Baselines (§8) wrap scikit-learn.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import scipy.linalg
+import torch
+from sklearn.base import BaseEstimator
+
+from latentgen.device import resolve_device
+from latentgen.extract import ClassStatistics
+
+_DTYPES = {"float32": torch.float32, "float64": torch.float64}
+_PREDICT_CHUNK = 8192
+
+
+def _as_tensor(H, dtype=torch.float32, device=None) -> torch.Tensor:
+    if isinstance(H, np.ndarray):
+        H = torch.from_numpy(H)
+    if not isinstance(H, torch.Tensor):
+        raise TypeError(f"features must be a numpy array or a torch tensor, got {type(H).__name__}")
+    if H.ndim != 2:
+        raise ValueError(f"features must have shape (n, d), got {tuple(H.shape)}")
+    return H.to(device=device, dtype=dtype)
+
+
+def _as_labels(y, n: int) -> np.ndarray:
+    y = y.detach().cpu().numpy() if isinstance(y, torch.Tensor) else np.asarray(y)
+    if y.shape != (n,):
+        raise ValueError(f"expected {n} labels, got shape {y.shape}")
+    if n and (not np.issubdtype(y.dtype, np.integer) or y.min() < 0):
+        raise ValueError("labels must be non-negative integer class indices")
+    return y.astype(np.int64)
+
+
+def eigh_descending(matrix: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Eigenvalues (descending) and orthonormal eigenvectors (columns, same order) of a
+    symmetric matrix. LAPACK's divide-and-conquer driver on the CPU (the fastest full
+    solver there), cuSOLVER on CUDA."""
+    if matrix.device.type == "cpu":
+        values, vectors = scipy.linalg.eigh(matrix.numpy(), driver="evd", check_finite=False)
+        values, vectors = torch.from_numpy(values), torch.from_numpy(vectors)
+    else:
+        values, vectors = torch.linalg.eigh(matrix)
+    return values.flip(0), vectors.flip(1)
+
+
+def components_for_variance(eigenvalues: torch.Tensor, variance: float) -> int:
+    """k = 1 + #{j : (λ_1+…+λ_j)/(λ_1+…+λ_d) ≤ τ}, capped at the number of positive eigenvalues."""
+    values = eigenvalues.clamp_min(0).double()
+    total = float(values.sum())
+    rank = int((values > 0).sum())
+    if total <= 0:
+        return 0
+    within = int((torch.cumsum(values, 0) / total <= variance).sum())
+    return min(1 + within, rank)
+
+
+class ClassSpectrum:
+    """Eigen-decomposition of one class's second-moment matrix S_c, by whichever route is cheaper:
+    S_c itself (d × d) or, when the class has fewer examples than dimensions, the Gram matrix
+    H_c H_cᵀ (n_c × n_c), whose nonzero spectrum is the same. `vectors` are rows, descending;
+    `complete` says whether they span the whole feature space."""
+
+    def __init__(self, values: torch.Tensor, vectors: torch.Tensor, complete: bool):
+        self.values, self.vectors, self.complete = values, vectors, complete
+
+    @classmethod
+    def from_moment(cls, moment: torch.Tensor) -> "ClassSpectrum":
+        values, vectors = eigh_descending(moment)
+        return cls(values, vectors.T, complete=True)
+
+    @classmethod
+    def from_class_data(cls, Hc: torch.Tensor) -> "ClassSpectrum":
+        n, d = Hc.shape
+        if n >= d:
+            return cls.from_moment(Hc.T @ Hc)
+        values, u = eigh_descending(Hc @ Hc.T)
+        keep = values > values[0].clamp_min(0) * torch.finfo(values.dtype).eps * n if n else values > 0
+        values, u = values[keep], u[:, keep]
+        # right singular vectors from left ones: v = H_cᵀ u / σ
+        vectors = (Hc.T @ u / values.sqrt()).T
+        return cls(values, vectors, complete=False)
+
+
+class _SpectralProbe(BaseEstimator):
+    """Shared fitting of MASC and the linear probe: one spectrum per class, from activations or
+    from streamed `ClassStatistics`."""
+
+    def __init__(self, dtype: str = "float32", device=None):
+        self.dtype = dtype
+        self.device = device
+
+    def _compute(self) -> tuple[torch.dtype, torch.device]:
+        if self.dtype not in _DTYPES:
+            raise ValueError(f"dtype must be one of {list(_DTYPES)}, got {self.dtype!r}")
+        return _DTYPES[self.dtype], resolve_device(self.device)
+
+    def fit(self, H, y, num_classes: int | None = None):
+        dtype, device = self._compute()
+        H = _as_tensor(H, dtype, device)
+        y = _as_labels(y, H.shape[0])
+        num_classes = int(y.max()) + 1 if num_classes is None else num_classes
+        order = np.argsort(y, kind="stable")
+        counts = np.bincount(y, minlength=num_classes)
+        parts = torch.split(H[torch.as_tensor(order, device=device)], counts.tolist())
+        spectra = [ClassSpectrum.from_class_data(part) if len(part) else None for part in parts]
+        return self._fit_spectra(spectra, H.mean(0), H.shape[1], counts)
+
+    def fit_statistics(self, stats: ClassStatistics):
+        """Fit from per-class second moments accumulated by `extract.class_statistics`."""
+        dtype, device = self._compute()
+        counts = stats.counts.cpu().numpy()
+        spectra = [
+            ClassSpectrum.from_moment(stats.second_moments[c].to(device, dtype)) if counts[c] else None
+            for c in range(stats.num_classes)
+        ]
+        return self._fit_spectra(spectra, stats.mean.to(device, dtype), stats.dim, counts)
+
+    def _fit_spectra(self, spectra, mean, dim, counts):
+        raise NotImplementedError
+
+    def decision_function(self, H) -> np.ndarray:
+        dtype, device = self._compute()
+        H = _as_tensor(H, dtype, device)
+        if H.shape[1] != self.n_features_in_:
+            raise ValueError(f"probe was fitted on {self.n_features_in_} features, got {H.shape[1]}")
+        return torch.cat([self._scores(H[i:i + _PREDICT_CHUNK]) for i in range(0, len(H), _PREDICT_CHUNK)]).cpu().numpy()
+
+    def predict(self, H) -> np.ndarray:
+        return self.decision_function(H).argmax(1)
+
+    def score(self, H, y) -> float:
+        return _accuracy(self.predict(H), y)
+
+
+class MASCProbe(_SpectralProbe):
+    """Minimum Angle Subspace Classifier: per class, the subspace through the origin spanned by
+    the top k_c eigenvectors of S_c (k_c from a variance threshold, or fixed); predicts the class
+    whose subspace makes the smallest angle with h, i.e. argmax_c ‖P_c h‖².
+
+    Fitted attributes: `components_` (list of k_c × d arrays P_c), `k_` (k_c per class),
+    `eigenvalues_` (each class's spectrum), `n_features_in_`, `classes_`."""
+
+    def __init__(self, variance: float = 0.99, components: int | None = None, dtype: str = "float32", device=None):
+        super().__init__(dtype, device)
+        self.variance = variance
+        self.components = components
+
+    def _k(self, values: torch.Tensor) -> int:
+        if self.components is not None:
+            if self.components < 1:
+                raise ValueError(f"components must be a positive integer, got {self.components}")
+            return min(int(self.components), int((values > 0).sum()))
+        if not 0.0 < self.variance <= 1.0:
+            raise ValueError(f"variance must lie in (0, 1], got {self.variance}")
+        return components_for_variance(values, self.variance)
+
+    def _fit_spectra(self, spectra, mean, dim, counts):
+        self.n_features_in_ = dim
+        self.classes_ = np.arange(len(spectra))
+        self.k_ = np.array([self._k(s.values) if s is not None else 0 for s in spectra], dtype=np.int64)
+        self.eigenvalues_ = [s.values.cpu().numpy() if s is not None else np.zeros(0) for s in spectra]
+        self.components_ = [
+            s.vectors[:k].cpu().numpy() if s is not None else np.zeros((0, dim), np.float32)
+            for s, k in zip(spectra, self.k_)
+        ]
+        # Score with whichever basis is smaller: ‖P_c h‖² = ‖h‖² − ‖Q_c h‖² when the spectrum is
+        # complete and the complement Q_c has fewer rows than P_c.
+        bases, offsets, signs, owners = [], [], [], []
+        for c, (s, k) in enumerate(zip(spectra, self.k_)):
+            if s is None or k == 0:
+                continue
+            use_complement = s.complete and dim - k < k
+            basis = s.vectors[k:] if use_complement else s.vectors[:k]
+            bases.append(basis)
+            owners.append(torch.full((len(basis),), c, dtype=torch.int64, device=basis.device))
+            offsets.append(1.0 if use_complement else 0.0)
+            signs.append(-1.0 if use_complement else 1.0)
+        device = mean.device
+        num_classes = len(spectra)
+        basis = torch.cat(bases) if bases else torch.zeros(0, dim, dtype=mean.dtype, device=device)
+        owner = torch.cat(owners) if owners else torch.zeros(0, dtype=torch.int64, device=device)
+        self._basis = basis
+        self._membership = torch.zeros(len(basis), num_classes, dtype=basis.dtype, device=device)
+        self._membership[torch.arange(len(basis), device=device), owner] = 1.0
+        fitted = [c for c, k in enumerate(self.k_) if k > 0]
+        self._offset = torch.full((num_classes,), -torch.inf, dtype=basis.dtype, device=device)
+        self._sign = torch.zeros(num_classes, dtype=basis.dtype, device=device)
+        self._offset[fitted] = torch.tensor(offsets, dtype=basis.dtype, device=device)
+        self._sign[fitted] = torch.tensor(signs, dtype=basis.dtype, device=device)
+        return self
+
+    def _scores(self, H: torch.Tensor) -> torch.Tensor:
+        """cos² of the angle between each row of H and each class subspace (−inf for classes
+        without training examples)."""
+        energy = (H @ self._basis.T).square() @ self._membership
+        norms = H.square().sum(1, keepdim=True).clamp_min(torch.finfo(H.dtype).tiny)
+        return self._offset + self._sign * energy / norms
+
+
+class LinearProbe(_SpectralProbe):
+    """The paper's linear probe (VeLPIC): W's rows are each class's top eigenvector of S_c, signed
+    so that its mean projection over all training points is non-negative; predicts argmax W h.
+
+    Fitted attributes: `W` (K × d, also `coef_`), `signs_` (+1 or −1 applied to each class's
+    eigenvector, 0 for a class without examples), `n_features_in_`, `classes_`."""
+
+    def _fit_spectra(self, spectra, mean, dim, counts):
+        rows, signs = [], []
+        for s in spectra:
+            if s is None or len(s.values) == 0:
+                rows.append(torch.zeros(dim, dtype=mean.dtype, device=mean.device))
+                signs.append(0)
+                continue
+            v = s.vectors[0]
+            sign = -1 if float(v @ mean) < 0 else 1
+            rows.append(sign * v)
+            signs.append(sign)
+        self._W = torch.stack(rows)
+        self.signs_ = np.array(signs, dtype=np.int64)
+        self.W = self.coef_ = self._W.cpu().numpy()
+        self.n_features_in_ = dim
+        self.classes_ = np.arange(len(spectra))
+        return self
+
+    def _scores(self, H: torch.Tensor) -> torch.Tensor:
+        return H @ self._W.T
+
+
+def _accuracy(pred: np.ndarray, y) -> float:
+    y = _as_labels(y, len(pred))
+    return float((pred == y).mean()) if len(y) else float("nan")
+
+
+class _SklearnProbe(BaseEstimator):
+    """Baseline probes: a scikit-learn classifier on numpy features."""
+
+    def _make(self):
+        raise NotImplementedError
+
+    def fit(self, H, y, num_classes: int | None = None):
+        H = _as_tensor(H, torch.float32, "cpu").numpy()
+        self.estimator_ = self._make().fit(H, _as_labels(y, len(H)))
+        self.n_features_in_ = H.shape[1]
+        return self
+
+    def predict(self, H) -> np.ndarray:
+        return self.estimator_.predict(_as_tensor(H, torch.float32, "cpu").numpy())
+
+    def score(self, H, y) -> float:
+        return _accuracy(self.predict(H), y)
+
+
+class LogisticProbe(_SklearnProbe):
+    """Multinomial logistic regression on standardised features."""
+
+    def __init__(self, C: float = 1.0, max_iter: int = 300):
+        self.C, self.max_iter = C, max_iter
+
+    def _make(self):
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        return make_pipeline(StandardScaler(), LogisticRegression(C=self.C, max_iter=self.max_iter))
+
+
+class LDAProbe(_SklearnProbe):
+    """Linear discriminant analysis with Ledoit-Wolf shrinkage (stable when d is large)."""
+
+    def _make(self):
+        from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
+
+        return LinearDiscriminantAnalysis(solver="lsqr", shrinkage="auto")
+
+
+class KNNProbe(_SklearnProbe):
+    """k nearest neighbours by cosine distance."""
+
+    def __init__(self, n_neighbors: int = 5):
+        self.n_neighbors = n_neighbors
+
+    def _make(self):
+        from sklearn.neighbors import KNeighborsClassifier
+
+        return KNeighborsClassifier(n_neighbors=self.n_neighbors, metric="cosine", algorithm="brute")
+
+
+class NearestMeanProbe(BaseEstimator):
+    """Cosine nearest class mean: predicts the class whose mean makes the smallest angle with h."""
+
+    def fit(self, H, y, num_classes: int | None = None):
+        H = _as_tensor(H)
+        y = torch.as_tensor(_as_labels(y, len(H)))
+        num_classes = int(y.max()) + 1 if num_classes is None else num_classes
+        sums = torch.zeros(num_classes, H.shape[1]).index_add_(0, y, H)
+        self.means_ = torch.nn.functional.normalize(sums, dim=1).numpy()
+        self.n_features_in_ = H.shape[1]
+        return self
+
+    def predict(self, H) -> np.ndarray:
+        return (_as_tensor(H) @ torch.from_numpy(self.means_).T).argmax(1).numpy()
+
+    def score(self, H, y) -> float:
+        return _accuracy(self.predict(H), y)
+
+
+PROBES = {
+    "masc": MASCProbe,
+    "linear": LinearProbe,
+    "logistic": LogisticProbe,
+    "nearest_mean": NearestMeanProbe,
+    "lda": LDAProbe,
+    "knn": KNNProbe,
+}
+# probes that can be fitted from streamed ClassStatistics
+SPECTRAL_PROBES = ("masc", "linear")
+
+
+def make_probe(name: str, **options):
+    """A probe by its name in `PROBES`, with its options (e.g. masc: variance, components)."""
+    if name not in PROBES:
+        raise ValueError(f"unknown probe {name!r}; choose from {', '.join(PROBES)}")
+    try:
+        return PROBES[name](**options)
+    except TypeError as exc:
+        raise ValueError(f"bad options for probe {name!r}: {exc}") from exc
+
+
+def probe_names(names: Sequence[str] | None) -> list[str]:
+    names = list(SPECTRAL_PROBES) if names is None else list(names)
+    for name in names:
+        make_probe(name)
+    return names
