@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from .errors import not_found
-from .models import Artifact, Dataset, Job, Model
+from .models import Artifact, Dataset, Model
 
 T = TypeVar("T")
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 
 from ... import crud
 from ...errors import ApiError
-from ...models import Dataset, Job, Model, TERMINAL, utcnow
+from ...models import Dataset, Job, Model, utcnow
 from ...queue import enqueue_job
 from ...schemas import (ArtifactOut, DynamicsJobCreate, ErrorResponse, JobCreate, JobKind, JobOut,
                         JobPage, JobResult, JobStatus, MidwayJobCreate, ProbeJobCreate,

@@ -1,0 +1,31 @@
+"""The API process stays light: importing it never imports torch."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _imported(module: str) -> list[str]:
+    code = (f"import sys, {module}; "
+            "print(','.join(m for m in ('torch', 'torchvision', 'latentgen') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return [m for m in out.stdout.strip().split(",") if m]
+
+
+def test_service_main_does_not_import_torch():
+    assert _imported("service.main") == []
+
+
+def test_app_creation_and_openapi_do_not_import_torch(tmp_path):
+    code = ("import sys; from service.core.config import Settings; from service.main import create_app; "
+            f"app = create_app(Settings(home={str(tmp_path)!r})); app.openapi(); "
+            "print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_worker_main_process_does_not_import_torch():
+    # torch is imported in the forked child, inside the task, not by the worker's main process
+    assert "torch" not in _imported("worker.tasks")
