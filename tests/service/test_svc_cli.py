@@ -1,0 +1,117 @@
+"""The embedded default: `latentgen serve` runs the API and a real worker process on SQLite, a
+local object store and a SQLite-backed broker, with no other server; `latentgen create-key`."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from svc_helpers import MLP_ARCH, ROOT, free_port
+
+LATENTGEN = [sys.executable, "-c", "import sys; from service.cli import main; sys.exit(main())"]
+
+
+def _env(home):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LATENTGEN_")}
+    env["LATENTGEN_HOME"] = str(home)
+    return env
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie is not alive
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_create_key(tmp_path):
+    out = subprocess.run(LATENTGEN + ["create-key", "--owner", "eve"], cwd=ROOT, env=_env(tmp_path),
+                         capture_output=True, text=True, check=True)
+    key = out.stdout.strip()
+    assert key.startswith("lg_") and len(key) > 40
+    assert "eve" in out.stderr
+    from service.core.config import Settings
+    from service.core.security import owner_for_key
+    from service.db import make_engine, make_sessionmaker
+
+    engine = make_engine(Settings(home=tmp_path).database_url)
+    with make_sessionmaker(engine)() as db:
+        assert owner_for_key(db, key).name == "eve"
+        assert owner_for_key(db, key + "x") is None
+    engine.dispose()
+    assert key.encode() not in (tmp_path / "latentgen.db").read_bytes()
+
+
+@pytest.mark.timeout(600)
+def test_serve_runs_api_and_worker_without_servers(tmp_path, mlp_files, mnist_small):
+    port = free_port()
+    log = open(tmp_path / "serve.log", "wb")
+    proc = subprocess.Popen(LATENTGEN + ["serve", "--port", str(port)], cwd=ROOT, env=_env(tmp_path / "home"),
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    worker_pid = None
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if httpx.get(base + "/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None, (tmp_path / "serve.log").read_text()
+            assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
+            time.sleep(0.3)
+        text = (tmp_path / "serve.log").read_text()
+        key = (tmp_path / "home" / "local-key").read_text().strip()
+        assert f"API key:  {key}" in text
+        assert "broker:   sqla+sqlite:" in text
+        worker_pid = int(text.split("worker:   pid ")[1].split(",")[0])
+        assert _alive(worker_pid)
+        cmdline = open(f"/proc/{worker_pid}/cmdline").read()
+        assert "celery" in cmdline and "worker" in cmdline  # a real worker process, not eager mode
+        h = {"Authorization": f"Bearer {key}"}
+        with httpx.Client(base_url=base, headers=h, timeout=60) as c:
+            with open(mlp_files["safetensors"], "rb") as f:
+                model = c.post("/v1/models", data={"arch": json.dumps(MLP_ARCH)}, files={"weights": f}).json()
+            with open(mnist_small, "rb") as f:
+                ds = c.post("/v1/datasets", data={"spec": json.dumps({"labels": {"p": 0.4, "seed": 42}})},
+                            files={"file": f}).json()
+            job = c.post("/v1/jobs", json={"kind": "probe", "model_id": model["id"], "dataset_id": ds["id"],
+                                           "params": {"layers": ["fc1"], "probes": ["linear"]}})
+            assert job.status_code == 202, job.text
+            job_id = job.json()["id"]
+            deadline = time.monotonic() + 300
+            while (j := c.get(f"/v1/jobs/{job_id}").json())["status"] not in ("succeeded", "failed", "canceled"):
+                assert time.monotonic() < deadline, j
+                time.sleep(0.5)
+            assert j["status"] == "succeeded", (j, (tmp_path / "home" / "worker.log").read_text()[-3000:])
+            csv = c.get(f"/v1/jobs/{job_id}/result", headers={"Accept": "text/csv"}).text
+            assert csv.startswith("layer,probe,metric,value") and "fc1,linear,test_acc," in csv
+        # stored locally, content-addressed
+        assert (tmp_path / "home" / "objects" / "sha256" / model["sha256"][:2] / model["sha256"]).is_file()
+        assert f"Task latentgen.run_job[{job_id}] received" in (tmp_path / "home" / "worker.log").read_text()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(40)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise
+    # stopping serve stops its worker too
+    deadline = time.monotonic() + 20
+    while worker_pid and _alive(worker_pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert worker_pid and not _alive(worker_pid)
