@@ -1,0 +1,169 @@
+import numpy as np
+import pytest
+import torch
+
+from latentgen.extract import ClassStatistics
+from latentgen.probes import (
+    PROBES, LinearProbe, MASCProbe, components_for_variance, make_probe,
+)
+
+
+def planted(rng, num_classes=4, dim=30, rank=3, n=2400, noise=0.0, bases=None):
+    """Each class lives on its own random `rank`-dimensional subspace through the origin."""
+    if bases is None:
+        bases = [np.linalg.qr(rng.standard_normal((dim, rank)))[0] for _ in range(num_classes)]
+    y = rng.integers(0, num_classes, n)
+    H = np.stack([bases[c] @ rng.standard_normal(rank) for c in y]) + noise * rng.standard_normal((n, dim))
+    return H.astype(np.float64), y, bases
+
+
+def projector(rows):
+    rows = np.asarray(rows, dtype=np.float64)
+    return rows.T @ rows
+
+
+@pytest.mark.parametrize("spectrum, tau, expected", [
+    ([4, 3, 2, 1], 0.7, 3),   # cumulative 0.4, 0.7, 0.9, 1.0: two within 0.7, plus one
+    ([4, 3, 2, 1], 0.39, 1),
+    ([4, 3, 2, 1], 0.95, 4),
+    ([4, 3, 2, 1], 1.0, 4),   # capped at the rank
+    ([5, 0, 0], 0.99, 1),
+    ([0, 0, 0], 0.99, 0),     # a class whose features are all zero has no subspace
+])
+def test_k_rule_on_constructed_spectrum(spectrum, tau, expected):
+    assert components_for_variance(torch.tensor(spectrum, dtype=torch.float64), tau) == expected
+
+
+def test_k_rule_applied_to_fitted_class():
+    # class 0's second moment is diag(16, 9, 4, 1)·n: ratios 16/30, 25/30, 29/30, 1
+    rows = np.diag([4.0, 3.0, 2.0, 1.0])
+    H = np.concatenate([rows, -rows, rows[::-1] * 0 + np.eye(4)])
+    y = np.array([0] * 8 + [1] * 4)
+    probe = MASCProbe(variance=0.9, dtype="float64").fit(H, y)
+    assert probe.k_.tolist() == [3, 4]
+    assert np.allclose(probe.eigenvalues_[0], [32, 18, 8, 2])
+    assert MASCProbe(components=2).fit(H, y).k_.tolist() == [2, 2]
+
+
+def direct_min_angle(H, components):
+    """The minimum-angle rule written out: angle between h and each subspace, smallest wins."""
+    angles = []
+    for P in components:
+        P = np.asarray(P, dtype=np.float64)
+        cos = np.linalg.norm(H @ P.T, axis=1) / np.linalg.norm(H, axis=1)
+        angles.append(np.arccos(np.clip(cos, -1, 1)))
+    return np.argmin(np.stack(angles, 1), axis=1)
+
+
+@pytest.mark.parametrize("noise, variance", [(0.05, 0.99), (0.3, 0.9), (0.3, 0.5)])
+def test_predictions_equal_min_angle_rule_and_quadratic_forms(noise, variance):
+    rng = np.random.default_rng(0)
+    H, y, bases = planted(rng, dim=20, noise=noise)
+    probe = MASCProbe(variance=variance, dtype="float64").fit(H, y)
+    if variance == 0.9:  # k_c > d/2: scored through the complement basis
+        assert (probe.k_ > 10).all() and (probe.k_ < 20).all()
+    Ht, _, _ = planted(np.random.default_rng(1), dim=20, noise=noise, n=500, bases=bases)
+    pred = probe.predict(Ht)
+    assert np.array_equal(pred, direct_min_angle(Ht, probe.components_))
+    quadratic = np.stack([np.einsum("nd,de,ne->n", Ht, projector(P), Ht) for P in probe.components_], 1)
+    assert np.array_equal(pred, quadratic.argmax(1))
+
+
+def test_planted_subspaces_are_recovered():
+    rng = np.random.default_rng(2)
+    H, y, bases = planted(rng, dim=40, rank=3, noise=0.0)
+    probe = MASCProbe(variance=0.99).fit(torch.tensor(H, dtype=torch.float32), torch.tensor(y))
+    assert probe.k_.tolist() == [3, 3, 3, 3]
+    for P, basis in zip(probe.components_, bases):
+        assert np.abs(projector(P) - basis @ basis.T).max() < 1e-4
+    Ht, yt, _ = planted(np.random.default_rng(3), dim=40, rank=3, n=400, bases=bases)
+    assert probe.score(Ht, yt) == 1.0
+
+
+def test_gram_route_and_moment_route_give_the_same_subspaces():
+    rng = np.random.default_rng(4)
+    H, y, _ = planted(rng, num_classes=3, dim=200, rank=5, n=150, noise=0.01)  # n_c ≈ 50 < d = 200
+    gram = MASCProbe(variance=0.95, dtype="float64").fit(H, y)
+    stats = ClassStatistics(3, 200, dtype=torch.float64, device="cpu").update(torch.tensor(H), torch.tensor(y))
+    moment = MASCProbe(variance=0.95, dtype="float64").fit_statistics(stats)
+    assert gram.k_.tolist() == moment.k_.tolist()
+    for a, b in zip(gram.components_, moment.components_):
+        assert np.abs(projector(a) - projector(b)).max() < 1e-8
+    assert np.array_equal(gram.predict(H), moment.predict(H))
+    lin_gram = LinearProbe(dtype="float64").fit(H, y)
+    lin_moment = LinearProbe(dtype="float64").fit_statistics(stats)
+    assert np.allclose(lin_gram.W, lin_moment.W, atol=1e-8)
+
+
+def test_streamed_statistics_equal_the_class_products():
+    rng = np.random.default_rng(5)
+    H = torch.tensor(rng.standard_normal((1000, 16)))
+    y = torch.tensor(rng.integers(0, 4, 1000))
+    stats = ClassStatistics(4, 16, dtype=torch.float64, device="cpu")
+    for i in range(0, 1000, 128):
+        stats.update(H[i:i + 128], y[i:i + 128])
+    for c in range(4):
+        Hc = H[y == c]
+        assert torch.allclose(stats.second_moments[c], Hc.T @ Hc)
+        assert torch.allclose(stats.sums[c], Hc.sum(0))
+        assert int(stats.counts[c]) == len(Hc)
+    assert torch.allclose(stats.mean, H.mean(0))
+    assert stats.nbytes == 4 * 16 * 16 * 8 + 4 * 16 * 8 + 4 * 8  # K·d², independent of n
+
+
+def test_linear_probe_sign_rule_and_top_eigenvectors():
+    rng = np.random.default_rng(6)
+    H, y, _ = planted(rng, num_classes=5, dim=12, rank=2, n=1500, noise=0.1)
+    H = H + 0.3  # a nonzero mean, so the sign rule has something to decide
+    probe = LinearProbe(dtype="float64").fit(H, y)
+    mean = H.mean(0)
+    for c in range(5):
+        Hc = H[y == c]
+        top = np.linalg.eigh(Hc.T @ Hc)[1][:, -1]
+        assert abs(abs(top @ probe.W[c]) - 1) < 1e-8  # ± the top eigenvector, unit norm
+        assert probe.W[c] @ mean >= 0
+        assert probe.signs_[c] in (-1, 1)
+    assert np.array_equal(probe.predict(H), (H @ probe.W.T).argmax(1))
+
+
+def test_linear_probe_equals_one_component_masc_on_non_negative_features():
+    rng = np.random.default_rng(7)
+    H, y, _ = planted(rng, num_classes=6, dim=25, rank=4, n=3000, noise=0.2)
+    H = np.maximum(H, 0)  # post-ReLU-like
+    masc = MASCProbe(components=1, dtype="float64").fit(H, y)
+    linear = LinearProbe(dtype="float64").fit(H, y)
+    assert np.array_equal(masc.predict(H), linear.predict(H))
+
+
+def test_class_without_examples_is_never_predicted():
+    rng = np.random.default_rng(8)
+    H, y, _ = planted(rng, num_classes=3, dim=10, n=300)
+    probe = MASCProbe().fit(H, y, num_classes=5)
+    assert probe.k_[3] == 0 and probe.k_[4] == 0
+    assert set(probe.predict(H)) <= {0, 1, 2}
+    assert (LinearProbe().fit(H, y, num_classes=5).W[3:] == 0).all()
+
+
+@pytest.mark.parametrize("name", sorted(PROBES))
+def test_every_probe_learns_separable_classes(name):
+    rng = np.random.default_rng(9)
+    centers = rng.standard_normal((3, 8)) * 5
+    y = rng.integers(0, 3, 600)
+    H = np.abs(centers[y] + rng.standard_normal((600, 8)))
+    probe = make_probe(name).fit(H[:400], y[:400])
+    assert probe.score(H[400:], y[400:]) > 0.9
+    assert probe.predict(torch.tensor(H[400:])).shape == (200,)
+
+
+def test_bad_probe_names_options_and_shapes_are_clear_errors():
+    with pytest.raises(ValueError, match="unknown probe 'pca'"):
+        make_probe("pca")
+    with pytest.raises(ValueError, match="bad options for probe 'masc'"):
+        make_probe("masc", alpha=3)
+    with pytest.raises(ValueError, match="variance must lie"):
+        MASCProbe(variance=1.5).fit(np.ones((4, 2)), [0, 1, 0, 1])
+    probe = MASCProbe().fit(np.eye(4), [0, 1, 0, 1])
+    with pytest.raises(ValueError, match="fitted on 4 features"):
+        probe.predict(np.ones((2, 3)))
+    with pytest.raises(ValueError, match="expected 4 labels"):
+        MASCProbe().fit(np.eye(4), [0, 1])
