@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 ARCH_RE = re.compile(r"^(mlp|cnn|alexnet|resnet18|torchvision:[A-Za-z_][A-Za-z0-9_]*)$")
 SOURCES = ("npz", "mnist", "fashion_mnist", "cifar10", "cifar100", "digits", "imagefolder")
-PROBES = ("masc", "linear", "masc_true", "logistic", "ncm", "lda", "knn")
+PROBES = ("masc", "linear", "logistic", "nearest_mean", "lda", "knn")
 
 
 def _utc(v: datetime | None) -> datetime | None:
@@ -135,6 +135,7 @@ class DynamicsParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
     layers: list[str] | None = None
     probes: list[Literal[PROBES]] = Field(default_factory=lambda: ["masc", "linear"], min_length=1)  # type: ignore[valid-type]
+    probe_options: dict[str, dict[str, Any]] = Field(default_factory=dict)
     epochs: list[Annotated[int, Field(ge=0)]] | None = Field(default=None, description="default: every checkpoint")
 
 

@@ -477,9 +477,11 @@ class Runner:
             return build_model(arch["name"], tuple(arch["input_shape"]), int(arch["num_classes"]))
 
         res = probe_checkpoints(build, dict(sorted(checkpoints.items())), splits, labels, p.get("layers"),
-                                tuple(p.get("probes") or ("masc", "linear")), progress=progress)
+                                tuple(p.get("probes") or ("masc", "linear")), probe_options=p.get("probe_options") or None,
+                                progress=progress, device=self.device())
         rows = clean(res.table)
-        summary = {"peaks": clean(getattr(res, "peaks", None)), "epochs": sorted(checkpoints), "train_job_id": src.id}
+        summary = {"peaks": clean(res.peaks()), "epochs": sorted(checkpoints), "train_job_id": src.id,
+                   "note": "peaks are picked on the test set, for reporting only"}
         arts = [self._table_artifact(rows, tmp / "dynamics.csv")]
         if (pl := self._plot("dynamics_plot", rows, tmp / "dynamics.png")) is not None:
             arts.append(pl)

@@ -77,6 +77,12 @@ def create_job(
                            f"train_job_id must name a succeeded train job (it is a {src.status} {src.kind} job)",
                            "train_job_id")
         source_job_id, dataset_id, model_id = src.id, src.dataset_id, src.output_model_id
+        trained = db.get(Model, model_id) if model_id else None
+        if trained is not None and body.params.layers is not None:
+            unknown = [l for l in body.params.layers if l not in {x["name"] for x in trained.layers}]
+            if unknown:
+                raise ApiError(422, "unknown_layers", f"unknown layers {unknown}; see GET /v1/models/{trained.id}/layers",
+                               "params.layers", unknown=unknown)
     job = Job(owner_id=owner.id, kind=body.kind, status="queued", queue=settings.queue_for(body.kind),
               params=body.params.model_dump(mode="json"), model_id=model_id, dataset_id=dataset_id,
               source_job_id=source_job_id)
