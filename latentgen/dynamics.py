@@ -20,6 +20,7 @@ from torch import nn
 from latentgen.corruption import CorruptedLabels
 from latentgen.data import Splits
 from latentgen.extract import Progress
+from latentgen.report import probe_model
 
 COLUMNS = ("epoch", "layer", "probe", "metric", "value")
 
@@ -63,8 +64,6 @@ def probe_checkpoints(
 ) -> DynamicsResult:
     """`report.probe_model` at every checkpoint, in epoch order, each loaded into a fresh model
     from `model_factory()`. `progress("checkpoints", done, total)` after each checkpoint."""
-    from latentgen.report import probe_model
-
     result = DynamicsResult()
     epochs = sorted(checkpoints)
     for done, epoch in enumerate(epochs, start=1):

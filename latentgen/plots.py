@@ -103,3 +103,26 @@ def training_plot(history: Sequence[dict], path: str | Path, title: str | None =
     axes.set_ylim(-0.02, 1.02)
     axes.set_title(title or "training on corrupted labels")
     return _save(figure, axes, path, "accuracy")
+
+
+MIDWAY_STYLES = {"pre_edit": ("-", 1.5), "repaired": ("-", 2.5), "control": ("--", 1.5)}
+
+
+def midway_plot(rows: Sequence[dict], path: str | Path, metrics: Sequence[str] = ("test_acc", "flipped_acc_noisy"),
+                title: str | None = None) -> Path:
+    """Rows of `MidwayResult.rows`: each metric (one colour) against the epoch for the run before
+    the edit, the repaired continuation (thick) and the unedited control (dashed)."""
+    figure, axes = _figure(width=9.0)
+    for colour, metric in enumerate(metrics):
+        for arm, (style, width) in MIDWAY_STYLES.items():
+            points = sorted((r["epoch"], r[metric]) for r in rows if r["arm"] == arm)
+            if points:
+                axes.plot([e for e, _ in points], [v for _, v in points], color=f"C{colour}", linestyle=style,
+                          linewidth=width, label=f"{_label(metric)} · {arm.replace('_', ' ')}")
+    edit = min((r["epoch"] for r in rows if r["arm"] == "repaired"), default=None)
+    if edit is not None:
+        axes.axvline(edit, color="grey", linewidth=1, label="edit")
+    axes.set_xlabel("epoch")
+    axes.set_ylim(-0.02, 1.02)
+    axes.set_title(title or f"last-layer repair at epoch {edit} and the unedited control")
+    return _save(figure, axes, path, "accuracy")

@@ -19,6 +19,7 @@ from torch import nn
 from latentgen.corruption import CorruptedLabels
 from latentgen.data import Splits
 from latentgen.device import resolve_device
+from latentgen.edit import repair_last_layer
 from latentgen.metrics import label_metrics
 from latentgen.models import build_model
 
@@ -232,11 +233,10 @@ def midway(
     as the control. Both continuations get a fresh optimizer and the same data order.
     `model`: a name for `seeded_model` (initialised from `seed`) or a function building the model.
     `on_epoch(arm, epoch, metrics, model)` returning False stops the experiment."""
-    from latentgen.edit import repair_last_layer
-
     if not 0 <= edit_epoch <= total_epochs:
         raise ValueError(f"need 0 <= edit_epoch <= total_epochs, got {edit_epoch} and {total_epochs}")
     net = seeded_model(model, splits.input_shape, splits.num_classes, seed) if isinstance(model, str) else model()
+    result = MidwayResult()
 
     def run(arm: str, arm_model: nn.Module, start: int, stop: int) -> bool:
         callback = None if on_epoch is None else (lambda e, m, mdl: on_epoch(arm, e, m, mdl))
@@ -246,7 +246,6 @@ def midway(
         result.stopped = trained.stopped_reason == "stopped"
         return not result.stopped
 
-    result = MidwayResult()
     if not run("pre_edit", net, 0, edit_epoch):
         return result
     edited, result.report = repair_last_layer(net, splits.x_train, labels.labels, bias=bias, device=device)

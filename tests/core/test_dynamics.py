@@ -10,9 +10,9 @@ from torch import nn
 from latentgen.corruption import corrupt_labels
 from latentgen.data import load_digits
 from latentgen.dynamics import DynamicsResult, carve_validation, probe_checkpoints, select_on_validation
-from latentgen.plots import dynamics_plot, layer_plot, training_plot
+from latentgen.plots import dynamics_plot, layer_plot, midway_plot, training_plot
 from latentgen.report import probe_model
-from latentgen.train import Recipe, train
+from latentgen.train import Recipe, midway, train
 
 LAYERS = ["2", "4"]  # the two hidden ReLU outputs of small_mlp
 FAST = Recipe("adam", 3e-3, batch_size=32)
@@ -120,3 +120,9 @@ def test_plots_write_png_files(run, tmp_path):
     assert is_png(layer_plot(rows, tmp_path / "layers.png"))
     assert is_png(dynamics_plot(dynamics.table, tmp_path / "dynamics.png", probes=["masc"]))
     assert is_png(training_plot(result.history, tmp_path / "training.png"))
+
+
+def test_midway_plot_writes_a_png(run, tmp_path):
+    splits, labels, *_ = run
+    result = midway(small_mlp, splits, labels, FAST, edit_epoch=2, total_epochs=4)
+    assert is_png(midway_plot(result.rows, tmp_path / "midway.png"))
