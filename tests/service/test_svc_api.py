@@ -85,6 +85,30 @@ def test_readyz_reports_an_unreachable_broker(stack):
     assert r.json()["checks"]["broker"].startswith("error")
 
 
+def test_job_creation_with_the_broker_down_is_503_and_leaves_no_row(stack, model, dataset):
+    from fastapi.testclient import TestClient
+
+    from service.main import create_app
+    from svc_helpers import free_port
+
+    bad = stack.settings.model_copy(update={"broker_url": f"redis://127.0.0.1:{free_port()}/0"})
+    app = create_app(bad)
+    n = _count(stack, Job)
+    with TestClient(app) as c:
+        headers = {"Authorization": f"Bearer {stack.key('erin')}"}
+        # erin owns nothing: 404 before any broker work
+        r = c.post("/v1/jobs", headers=headers, json={"kind": "probe", "model_id": model["id"], "dataset_id": dataset["id"]})
+        assert r.status_code == 404
+        ds = c.post("/v1/datasets", headers=headers, data={"spec": json.dumps({"source": "digits", "labels": {"p": 0.2}})})
+        assert ds.status_code == 201
+        r = c.post("/v1/jobs", headers=headers, json={"kind": "train", "dataset_id": ds.json()["id"],
+                                                      "params": {"arch": {"name": "mlp"}}})
+    app.state.engine.dispose()
+    assert r.status_code == 503, r.text
+    assert r.json()["error"]["code"] == "broker_unavailable"
+    assert _count(stack, Job) == n
+
+
 def test_requests_need_a_valid_key(client):
     r = client.get("/v1/jobs")
     assert r.status_code == 401
