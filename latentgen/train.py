@@ -112,7 +112,9 @@ def train(
     before any step): `loss` (cross-entropy on the corrupted training labels) and every metric of
     `metrics.label_metrics`. Training stops when `train_acc_noisy >= target_train_acc` (None: never),
     after epoch `max_epochs`, or when `on_epoch(epoch, metrics, model)` returns False.
-    `checkpoint_epochs`: epochs whose weights are kept in `result.checkpoints`, "all", or None.
+    `checkpoint_epochs`: epochs whose weights are kept in `result.checkpoints`, "all", or None;
+    unless None, the last epoch reached is kept too (the paper probes the last checkpoint, and
+    with the stop rule that epoch is not known in advance).
     """
     recipe = get_recipe(recipe)
     if len(labels.labels) != len(splits.x_train):
@@ -131,7 +133,7 @@ def train(
         result.history.append(metrics)
         result.epochs_run = epoch
         if keep(epoch):
-            result.checkpoints[epoch] = {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
+            result.checkpoints[epoch] = _cpu_state(model)
         if on_epoch is not None and on_epoch(epoch, metrics, model) is False:
             result.stopped_reason = "stopped"
             break
@@ -143,7 +145,13 @@ def train(
             break
         epoch += 1
         _train_epoch(model, optimizer, splits.x_train, noisy, recipe.batch_size, _epoch_order(seed, epoch, len(noisy)), device)
+    if checkpoint_epochs is not None and epoch not in result.checkpoints:
+        result.checkpoints[epoch] = _cpu_state(model)
     return result
+
+
+def _cpu_state(model: nn.Module) -> dict[str, torch.Tensor]:
+    return {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
 
 
 def _checkpoint_rule(checkpoint_epochs) -> Callable[[int], bool]:

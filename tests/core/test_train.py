@@ -80,16 +80,18 @@ def test_epoch_zero_is_the_untrained_model_and_rows_hold_every_metric(digits):
     assert set(result.history[0]) == {"epoch", "loss", "test_acc", "train_acc_noisy", "train_acc_true",
                                       "flipped_acc_true", "flipped_acc_noisy", "unflipped_acc"}
     assert result.stopped_reason == "max_epochs" and result.epochs_run == 2
+    assert result.checkpoints == {}
     assert result.history[2]["loss"] < result.history[0]["loss"]
 
 
 def test_stop_rule_fires_at_the_first_epoch_reaching_the_target(digits):
     splits, labels = digits
-    result = train(small_mlp(), splits, labels, FAST, max_epochs=50, target_train_acc=0.6)
+    result = train(small_mlp(), splits, labels, FAST, max_epochs=50, target_train_acc=0.6, checkpoint_epochs=[0])
     accs = [row["train_acc_noisy"] for row in result.history]
     assert result.stopped_reason == "target"
     assert accs[-1] >= 0.6 and all(a < 0.6 for a in accs[:-1])
     assert result.epochs_run == len(accs) - 1 < 50
+    assert sorted(result.checkpoints) == [0, result.epochs_run]  # the last epoch is always kept
 
 
 def test_on_epoch_returning_false_stops_and_sees_each_epoch(digits):
@@ -109,7 +111,8 @@ def test_checkpoints_are_detached_copies_that_reload_to_identical_predictions(di
     splits, labels = digits
     model = small_mlp()
     result = train(model, splits, labels, FAST, max_epochs=4, target_train_acc=None, checkpoint_epochs=[0, 2])
-    assert sorted(result.checkpoints) == [0, 2]
+    assert sorted(result.checkpoints) == [0, 2, 4]
+    assert state_equal(result.checkpoints[4], model.state_dict())
     assert state_equal(result.checkpoints[0], small_mlp().state_dict())  # training did not alter the copy
     reloaded = small_mlp(seed=9)
     reloaded.load_state_dict(result.checkpoints[2])
