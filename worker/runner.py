@@ -99,14 +99,6 @@ class Progress:
         if res.rowcount == 0:
             raise JobCanceled(self.job_id)
 
-    def canceled(self) -> bool:
-        try:
-            self._last = 0.0
-            self(self._stage or "running", 0, 1)
-            return False
-        except JobCanceled:
-            return True
-
 
 class Runner:
     def __init__(self, settings: Settings):

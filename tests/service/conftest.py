@@ -19,6 +19,8 @@ from typing import Iterator
 import numpy as np
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # svc_helpers, whatever pytest's import mode
+
 from svc_helpers import (MNIST, P, PG_URL, REDIS_URL, SEED, Stack, WorkerProcess, _reachable,
                          fresh_database, free_port)
 

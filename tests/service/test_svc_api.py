@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import pickle
+import time
 
 import numpy as np
 import pytest
@@ -250,6 +251,19 @@ def test_uploads_over_the_limit_get_413_and_leave_nothing(stack, tmp_path):
         r = c.post("/v1/datasets", headers=headers, data={"spec": "{}"},
                    files={"file": ("d.npz", io.BytesIO(b"\0" * (3 << 20)))})
         assert r.status_code == 413, r.text
+
+        # chunked, no Content-Length: refused while the body streams in, before it is all read
+        def body():
+            yield (b'--bnd\r\nContent-Disposition: form-data; name="arch"\r\n\r\n' + json.dumps(MLP_ARCH).encode()
+                   + b'\r\n--bnd\r\nContent-Disposition: form-data; name="weights"; filename="w"\r\n\r\n')
+            for _ in range(100):
+                yield b"\0" * 65536
+            yield b"\r\n--bnd--\r\n"
+
+        r = c.post("/v1/models", content=body(),
+                   headers={**headers, "Content-Type": "multipart/form-data; boundary=bnd"})
+        assert "content-length" not in r.request.headers
+        assert r.status_code == 413, r.text
     app.state.engine.dispose()
     assert _count(stack, Model) == n
     assert list((tmp_path / "staging").iterdir()) == []
@@ -333,14 +347,19 @@ def test_job_validation(client, alice, model, dataset, tmp_path):
     assert r.status_code == 422 and r.json()["error"]["field"] == "dataset_id"
 
 
-def test_probe_job_runs_on_the_worker(client, alice, model, dataset):
+@pytest.fixture(scope="module")
+def probe_job(client, alice, model, dataset, stack) -> dict:
     r = client.post("/v1/jobs", headers=alice, json={
         "kind": "probe", "model_id": model["id"], "dataset_id": dataset["id"],
         "params": {"layers": ["fc1", "fc2"], "probes": ["masc", "linear"]}})
     assert r.status_code == 202, r.text
     job = r.json()
-    assert job["status"] == "queued" and job["queue"].endswith(job["queue"]) and not job["queue"].endswith("-gpu")
-    job = wait_job(client, alice, job["id"])
+    assert job["status"] == "queued" and job["queue"] == stack.settings.queue_default
+    return wait_job(client, alice, job["id"])
+
+
+def test_probe_job_runs_on_the_worker(client, alice, probe_job):
+    job = probe_job
     assert job["status"] == "succeeded", job
     assert job["attempts"] == 1
     assert job["progress"]["stage"] == "done"
@@ -377,7 +396,7 @@ def test_probe_job_runs_on_the_worker(client, alice, model, dataset):
         assert client.get(f"/v1/artifacts/{a['id']}", headers={"Authorization": "Bearer x"}).status_code == 401
 
 
-def test_result_of_unfinished_job_is_409_and_other_owner_404(client, alice, bob, dataset):
+def test_cancel_a_running_job(client, alice, bob, dataset, stack):
     r = client.post("/v1/jobs", headers=alice, json={"kind": "train", "dataset_id": dataset["id"],
                                                      "params": {"arch": {"name": "mlp"}, "max_epochs": 500,
                                                                 "target_train_acc": 1.0}})
@@ -390,20 +409,17 @@ def test_result_of_unfinished_job_is_409_and_other_owner_404(client, alice, bob,
     assert client.post(f"/v1/jobs/{job['id']}/cancel", headers=bob).status_code == 404
     # running, with progress written to the row
     running = wait_job(client, alice, job["id"], timeout=120, until=("running",))
-    deadline = __import__("time").monotonic() + 120
+    deadline = time.monotonic() + 120
     while running["progress"]["stage"] != "train" or running["progress"]["current"] < 1:
-        assert __import__("time").monotonic() < deadline, running
+        assert time.monotonic() < deadline, running
+        time.sleep(0.2)
         running = client.get(f"/v1/jobs/{job['id']}", headers=alice).json()
     assert running["progress"]["total"] == 500
     r = client.post(f"/v1/jobs/{job['id']}/cancel", headers=alice)
     assert r.status_code == 200 and r.json()["status"] == "canceled"
     assert client.post(f"/v1/jobs/{job['id']}/cancel", headers=alice).json()["status"] == "canceled"
-
-
-def test_cancel_stops_the_worker_and_writes_nothing(client, alice, stack):
-    jobs = client.get("/v1/jobs?kind=train&status=canceled", headers=alice).json()["items"]
-    assert jobs, "the previous test leaves a canceled train job"
-    job_id = jobs[0]["id"]
+    # the worker stops at its next progress report and writes nothing
+    job_id = job["id"]
     stack.worker.wait_log(f"job {job_id}: canceled", timeout=120)
     job = client.get(f"/v1/jobs/{job_id}", headers=alice).json()
     assert job["status"] == "canceled" and job["output_model_id"] is None
@@ -412,10 +428,8 @@ def test_cancel_stops_the_worker_and_writes_nothing(client, alice, stack):
         assert db.get(Job, job_id).result is None
 
 
-def test_cancel_of_a_finished_job_is_409(client, alice):
-    done = client.get("/v1/jobs?status=succeeded", headers=alice).json()["items"]
-    assert done
-    r = client.post(f"/v1/jobs/{done[0]['id']}/cancel", headers=alice)
+def test_cancel_of_a_finished_job_is_409(client, alice, probe_job):
+    r = client.post(f"/v1/jobs/{probe_job['id']}/cancel", headers=alice)
     assert r.status_code == 409 and r.json()["error"]["job_status"] == "succeeded"
 
 
@@ -427,7 +441,7 @@ def test_list_jobs_paginates_and_filters(client, alice, bob, model, dataset):
         client.post(f"/v1/jobs/{r.json()['id']}/cancel", headers=alice)
     page = client.get("/v1/jobs?limit=2", headers=alice).json()
     total = page["total"]
-    assert total >= 5 and len(page["items"]) == 2 and page["limit"] == 2 and page["offset"] == 0
+    assert total >= 3 and len(page["items"]) == 2 and page["limit"] == 2 and page["offset"] == 0
     ids = [j["id"] for j in page["items"]]
     offset = 2
     while offset < total:
@@ -444,11 +458,10 @@ def test_list_jobs_paginates_and_filters(client, alice, bob, model, dataset):
     assert client.get("/v1/jobs?status=weird", headers=alice).status_code == 422
 
 
-def test_duplicate_delivery_is_idempotent(client, alice, stack, app):
+def test_duplicate_delivery_is_idempotent(client, alice, stack, app, probe_job):
     from service.queue import enqueue_job
 
-    done = client.get("/v1/jobs?status=succeeded&kind=probe", headers=alice).json()["items"]
-    job = done[0]
+    job = probe_job
     with stack.sessionmaker() as db:
         before = db.get(Job, job["id"])
         result_before = before.result
@@ -465,7 +478,6 @@ def test_worker_lost_mid_job_is_redelivered_and_rerun(client, alice, stack, data
     the job is claimed again from its row (attempt 2) and finishes once, with one set of artifacts."""
     import os
     import signal
-    import time
 
     r = client.post("/v1/jobs", headers=alice, json={"kind": "train", "dataset_id": dataset["id"],
                                                      "params": {"arch": {"name": "mlp"}, "max_epochs": 3, "seed": 1,

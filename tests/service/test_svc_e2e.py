@@ -85,10 +85,11 @@ def test_probe_and_repair_end_to_end(client, stack, mlp_files, mnist_small, trai
     assert not torch.equal(original_state["classifier.weight"], repaired_state["classifier.weight"])
     assert torch.count_nonzero(repaired_state["classifier.bias"]) == 0
 
-    # locally measured accuracy equals what the job reported, exactly
+    # locally measured accuracy equals what the job reported, exactly (same device rule as the
+    # worker: CUDA when present)
     splits = load_npz(mnist_small)
-    local_repaired = accuracy(_local_model(repaired_state), splits.x_test, splits.y_test, device="cpu")
-    local_original = accuracy(_local_model(original_state), splits.x_test, splits.y_test, device="cpu")
+    local_repaired = accuracy(_local_model(repaired_state), splits.x_test, splits.y_test)
+    local_original = accuracy(_local_model(original_state), splits.x_test, splits.y_test)
     assert local_repaired == summary["repaired_test_acc"]
     assert local_original == summary["model_test_acc"] == table[("model", "model", "test_acc")]
     assert summary["gain"] == pytest.approx(local_repaired - local_original)
