@@ -3,7 +3,6 @@ local object store and a SQLite-backed broker, with no other server; `latentgen 
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -13,6 +12,8 @@ import time
 import httpx
 import pytest
 
+from service.client import ApiError as ClientError
+from service.client import Client
 from svc_helpers import MLP_ARCH, ROOT, free_port
 
 LATENTGEN = [sys.executable, "-c", "import sys; from service.cli import main; sys.exit(main())"]
@@ -82,24 +83,22 @@ def test_serve_runs_api_and_worker_without_servers(tmp_path, mlp_files, mnist_sm
         assert _alive(worker_pid)
         cmdline = open(f"/proc/{worker_pid}/cmdline").read()
         assert "celery" in cmdline and "worker" in cmdline  # a real worker process, not eager mode
-        h = {"Authorization": f"Bearer {key}"}
-        with httpx.Client(base_url=base, headers=h, timeout=60) as c:
-            with open(mlp_files["safetensors"], "rb") as f:
-                model = c.post("/v1/models", data={"arch": json.dumps(MLP_ARCH)}, files={"weights": f}).json()
-            with open(mnist_small, "rb") as f:
-                ds = c.post("/v1/datasets", data={"spec": json.dumps({"labels": {"p": 0.4, "seed": 42}})},
-                            files={"file": f}).json()
-            job = c.post("/v1/jobs", json={"kind": "probe", "model_id": model["id"], "dataset_id": ds["id"],
-                                           "params": {"layers": ["fc1"], "probes": ["linear"]}})
-            assert job.status_code == 202, job.text
-            job_id = job.json()["id"]
-            deadline = time.monotonic() + 300
-            while (j := c.get(f"/v1/jobs/{job_id}").json())["status"] not in ("succeeded", "failed", "canceled"):
-                assert time.monotonic() < deadline, j
-                time.sleep(0.5)
+        with Client(base, key) as c:
+            model = c.create_model(mlp_files["safetensors"], MLP_ARCH)
+            ds = c.create_dataset(mnist_small, labels={"p": 0.4, "seed": 42})
+            job_id = c.create_job({"kind": "probe", "model_id": model["id"], "dataset_id": ds["id"],
+                                   "params": {"layers": ["fc1"], "probes": ["linear"]}})["id"]
+            seen = []
+            j = c.wait(job_id, timeout=300, on_progress=lambda job: seen.append(job["status"]))
             assert j["status"] == "succeeded", (j, (tmp_path / "home" / "worker.log").read_text()[-3000:])
-            csv = c.get(f"/v1/jobs/{job_id}/result", headers={"Accept": "text/csv"}).text
+            assert seen and seen[-1] == "succeeded"
+            csv = c.get_job_result(job_id, csv=True)
             assert csv.startswith("layer,probe,metric,value") and "fc1,linear,test_acc," in csv
+            w = c.download_model_weights(model["id"], tmp_path / "w.safetensors")
+            assert w.read_bytes() == mlp_files["safetensors"].read_bytes()
+            with pytest.raises(ClientError) as e:
+                c.get_model("0" * 32)
+            assert e.value.status_code == 404
         # stored locally, content-addressed
         assert (tmp_path / "home" / "objects" / "sha256" / model["sha256"][:2] / model["sha256"]).is_file()
         assert f"Task latentgen.run_job[{job_id}] received" in (tmp_path / "home" / "worker.log").read_text()
