@@ -25,11 +25,17 @@ def not_found(what: str, field: str | None = None) -> ApiError:
     return ApiError(404, "not_found", f"{what} not found", field)
 
 
+_UNION_TAGS = ("probe", "repair", "train", "dynamics", "midway")
+
+
 def _loc(loc: tuple[Any, ...] | list[Any]) -> str:
     parts = [str(p) for p in loc]
     if parts and parts[0] in ("body", "query", "path", "header", "form"):
+        body = parts[0] == "body"
         parts = parts[1:]
-    # drop the discriminator tag that pydantic inserts for tagged unions
+        # drop the tag pydantic inserts for the job kinds' tagged union: params.layers, not probe.params.layers
+        if body and len(parts) > 1 and parts[0] in _UNION_TAGS:
+            parts = parts[1:]
     return ".".join(parts)
 
 
@@ -37,6 +43,9 @@ def validation_error(exc_errors: list[dict[str, Any]], prefix: str = "") -> ApiE
     errors = []
     for e in exc_errors:
         loc = _loc(e.get("loc", ()))
+        if e.get("type") in ("union_tag_invalid", "union_tag_not_found"):
+            tag = str((e.get("ctx") or {}).get("discriminator", "kind")).strip("'\"")
+            loc = f"{loc}.{tag}" if loc else tag
         field = f"{prefix}.{loc}" if prefix and loc else (prefix or loc)
         errors.append({"field": field, "message": e.get("msg", "invalid")})
     first = errors[0] if errors else {"field": prefix or None, "message": "invalid request"}

@@ -335,8 +335,15 @@ def test_job_validation(client, alice, model, dataset, tmp_path):
     assert r.status_code == 422 and r.json()["error"]["field"] == "params.layers"
     r = client.post("/v1/jobs", headers=alice, json={"kind": "probe", "model_id": model["id"],
                                                      "dataset_id": dataset["id"], "params": {"probes": ["magic"]}})
-    assert r.status_code == 422 and r.json()["error"]["field"].startswith("probe.params.probes")
+    assert r.status_code == 422 and r.json()["error"]["field"] == "params.probes.0"
+    r = client.post("/v1/jobs", headers=alice, json={"kind": "repair", "model_id": model["id"],
+                                                     "dataset_id": dataset["id"], "params": {"bias": "some"}})
+    assert r.status_code == 422 and r.json()["error"]["field"] == "params.bias"
+    r = client.post("/v1/jobs", headers=alice, json={"kind": "repair", "dataset_id": dataset["id"]})
+    assert r.status_code == 422 and r.json()["error"]["field"] == "model_id"
     r = client.post("/v1/jobs", headers=alice, json={"kind": "fly"})
+    assert r.status_code == 422 and r.json()["error"]["field"] == "kind"
+    r = client.post("/v1/jobs", content=b"{not json", headers={**alice, "Content-Type": "application/json"})
     assert r.status_code == 422
     # an incompatible data set (8x8 images for a 28x28 model)
     small = tmp_path / "tiny.npz"
