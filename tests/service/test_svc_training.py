@@ -1,4 +1,5 @@
-"""Train, dynamics and midway jobs on the worker (gpu queue), on the bundled digits source."""
+"""Train, dynamics and midway jobs on the worker (gpu queue), with the paper's CNN on the bundled
+digits source (8x8 images: small enough for 2 CPU cores)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,13 @@ def digits(client, alice):
 
 def test_train_then_dynamics(client, alice, digits):
     r = client.post("/v1/jobs", headers=alice, json={"kind": "train", "dataset_id": digits["id"], "params": {
-        "arch": {"name": "mlp"}, "recipe": "adam_fast", "max_epochs": 2, "seed": 3, "checkpoint_epochs": [0, 1, 2]}})
+        "arch": {"name": "cnn"}, "recipe": "adam_fast", "max_epochs": 2, "seed": 3, "checkpoint_epochs": [0, 1, 2]}})
     assert r.status_code == 202, r.text
     assert r.json()["queue"].endswith("-gpu")
     train = wait_job(client, alice, r.json()["id"], timeout=300)
     assert train["status"] == "succeeded", train
     res = client.get(f"/v1/jobs/{train['id']}/result", headers=alice).json()
-    assert res["summary"]["arch"] == {"name": "mlp", "input_shape": [1, 8, 8], "num_classes": 10}
+    assert res["summary"]["arch"] == {"name": "cnn", "input_shape": [1, 8, 8], "num_classes": 10}
     assert res["summary"]["checkpoint_epochs"] == [0, 1, 2]
     assert [row["epoch"] for row in res["rows"]] == [0, 1, 2]
     assert res["rows"][-1]["train_acc_noisy"] > res["rows"][0]["train_acc_noisy"]  # it learned something
@@ -33,14 +34,14 @@ def test_train_then_dynamics(client, alice, digits):
                                                        "params": {"layers": ["nope"]}})
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "params.layers"
     r = client.post("/v1/jobs", headers=alice, json={"kind": "dynamics", "train_job_id": train["id"],
-                                                     "params": {"layers": ["fc1", "fc4"], "probes": ["linear"]}})
+                                                     "params": {"layers": ["fc1", "fc3"], "probes": ["linear"]}})
     assert r.status_code == 202, r.text
     dyn = wait_job(client, alice, r.json()["id"], timeout=300)
     assert dyn["status"] == "succeeded", dyn
     out = client.get(f"/v1/jobs/{dyn['id']}/result", headers=alice).json()
     assert out["columns"][:5] == ["epoch", "layer", "probe", "metric", "value"]
     seen = {(row["epoch"], row["layer"], row["probe"]) for row in out["rows"] if row["metric"] == "test_acc"}
-    assert seen == {(e, l, p) for e in (0, 1, 2) for l, p in (("fc1", "linear"), ("fc4", "linear"), ("model", "model"))}
+    assert seen == {(e, l, p) for e in (0, 1, 2) for l, p in (("fc1", "linear"), ("fc3", "linear"), ("model", "model"))}
     assert {(pk["layer"], pk["probe"]) for pk in out["summary"]["peaks"]} >= {("fc1", "linear"), ("model", "model")}
 
 
@@ -54,10 +55,10 @@ def test_dynamics_needs_a_succeeded_train_job(client, alice):
 
 def test_midway_edit_with_control(client, alice, digits):
     bad = client.post("/v1/jobs", headers=alice, json={"kind": "midway", "dataset_id": digits["id"], "params": {
-        "arch": {"name": "mlp"}, "edit_epoch": 3, "total_epochs": 3}})
+        "arch": {"name": "cnn"}, "edit_epoch": 3, "total_epochs": 3}})
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "params.edit_epoch"
     r = client.post("/v1/jobs", headers=alice, json={"kind": "midway", "dataset_id": digits["id"], "params": {
-        "arch": {"name": "mlp"}, "recipe": "adam_fast", "edit_epoch": 1, "total_epochs": 2, "seed": 0}})
+        "arch": {"name": "cnn"}, "recipe": "adam_fast", "edit_epoch": 1, "total_epochs": 2, "seed": 0}})
     assert r.status_code == 202, r.text
     job = wait_job(client, alice, r.json()["id"], timeout=300)
     assert job["status"] == "succeeded", job
@@ -67,4 +68,4 @@ def test_midway_edit_with_control(client, alice, digits):
     rows = {(row["arm"], row["epoch"]): row for row in out["rows"]}
     # the control's epoch-E row is the unedited checkpoint: identical to the pre-edit arm's last row
     assert rows[("control", 1)]["test_acc"] == rows[("pre_edit", 1)]["test_acc"]
-    assert out["summary"]["repair"]["layer"] == "classifier"
+    assert out["summary"]["repair"]["layer"] == "classifier" and out["summary"]["repair"]["in_features"] == 250
