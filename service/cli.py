@@ -96,6 +96,19 @@ def cmd_create_key(args) -> int:
     return 0
 
 
+def cmd_requeue(args) -> int:
+    from .queue import make_celery
+    from .requeue import requeue_jobs
+
+    settings = _settings(args.home)
+    with _session(settings) as db:
+        ids = requeue_jobs(db, make_celery(settings), args.older_than, args.running)
+    for job_id in ids:
+        print(job_id)
+    print(f"{len(ids)} job(s) published again", file=sys.stderr)
+    return 0
+
+
 def cmd_worker(args) -> int:
     settings = _settings(args.home)
     return subprocess.call(worker_command(settings, args.concurrency), env=worker_env(settings))
@@ -111,6 +124,13 @@ def cmd_serve(args) -> int:
     Path(settings.home).mkdir(parents=True, exist_ok=True)
     upgrade(settings.database_url)
     key = _local_key(settings)
+    # whatever was queued or running when the embedded service last stopped runs again: no worker
+    # of this home is alive now, and tasks are idempotent by job id
+    from .queue import make_celery
+    from .requeue import requeue_jobs
+
+    with _session(settings) as db:
+        resumed = requeue_jobs(db, make_celery(settings), include_running=True)
     worker = None
     if not args.no_worker:
         log = open(Path(settings.home) / "worker.log", "ab")
@@ -123,6 +143,8 @@ def cmd_serve(args) -> int:
     print(f"  broker:   {settings.broker_url}", flush=True)
     if worker:
         print(f"  worker:   pid {worker.pid}, log {Path(settings.home).absolute() / 'worker.log'}", flush=True)
+    if resumed:
+        print(f"  resumed:  {len(resumed)} unfinished job(s) from the last run", flush=True)
     print(f"  API key:  {key}", flush=True)
     print(f"  try:      curl -H 'Authorization: Bearer {key}' {base}/v1/jobs", flush=True)
     # uvicorn re-raises the SIGTERM it caught once it has shut down: make that an exit that runs
@@ -161,6 +183,13 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("migrate", help="upgrade the database to the latest schema")
     p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("requeue", help="publish again queued jobs whose message may be lost")
+    p.add_argument("--older-than", type=float, default=300.0, metavar="SECONDS",
+                   help="only jobs not updated for this long (default 300)")
+    p.add_argument("--running", action="store_true",
+                   help="also reset running jobs: only when no worker can still be running them")
+    p.set_defaults(func=cmd_requeue)
 
     p = sub.add_parser("worker", help="run a worker process for the configured broker")
     p.add_argument("--concurrency", type=int, default=1)

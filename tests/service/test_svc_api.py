@@ -480,6 +480,27 @@ def test_duplicate_delivery_is_idempotent(client, alice, stack, app, probe_job):
         assert db.get(Job, job["id"]).result == result_before
 
 
+def test_requeue_recovers_a_lost_message(client, alice, stack, app, model, dataset):
+    """A queued row whose message never reached the broker runs once it is requeued."""
+    from service.requeue import requeue_jobs
+
+    with stack.sessionmaker() as db:
+        owner_id = db.get(Model, model["id"]).owner_id
+        job = Job(owner_id=owner_id, kind="probe", status="queued", queue=stack.settings.queue_default,
+                  params={"layers": ["fc1"], "probes": ["linear"], "probe_options": {}, "batch_size": 256},
+                  model_id=model["id"], dataset_id=dataset["id"])
+        db.add(job)
+        db.commit()
+        job_id = job.id
+    time.sleep(1.0)
+    assert client.get(f"/v1/jobs/{job_id}", headers=alice).json()["status"] == "queued"
+    with stack.sessionmaker() as db:
+        assert requeue_jobs(db, app.state.celery, older_than_s=3600) == []  # too recent
+        assert job_id in requeue_jobs(db, app.state.celery, older_than_s=0)
+    done = wait_job(client, alice, job_id)
+    assert done["status"] == "succeeded" and done["attempts"] == 1
+
+
 def test_worker_lost_mid_job_is_redelivered_and_rerun(client, alice, stack, dataset):
     """acks_late + reject_on_worker_lost: killing the worker's child mid-job requeues the message;
     the job is claimed again from its row (attempt 2) and finishes once, with one set of artifacts."""
