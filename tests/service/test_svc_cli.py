@@ -114,3 +114,62 @@ def test_serve_runs_api_and_worker_without_servers(tmp_path, mlp_files, mnist_sm
     while worker_pid and _alive(worker_pid) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert worker_pid and not _alive(worker_pid)
+
+
+def _start_serve(home, port, log_path):
+    log = open(log_path, "ab")
+    proc = subprocess.Popen(LATENTGEN + ["serve", "--port", str(port)], cwd=ROOT, env=_env(home),
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        assert proc.poll() is None, log_path.read_text()
+        assert time.monotonic() < deadline, log_path.read_text()
+        time.sleep(0.3)
+    text = log_path.read_text()
+    worker_pid = int(text.rsplit("worker:   pid ", 1)[1].split(",")[0])
+    return proc, worker_pid
+
+
+@pytest.mark.timeout(600)
+def test_serve_resumes_jobs_after_a_crash(tmp_path):
+    """Kill the embedded service (API and worker) mid-job; the next `serve` runs the job again."""
+    home, port, log_path = tmp_path / "home", free_port(), tmp_path / "serve.log"
+    proc, worker_pid = _start_serve(home, port, log_path)
+    try:
+        key = (home / "local-key").read_text().strip()
+        with Client(f"http://127.0.0.1:{port}", key) as c:
+            ds = c.create_dataset(source="digits", labels={"p": 0.4, "seed": 0})
+            job_id = c.create_job({"kind": "train", "dataset_id": ds["id"], "params": {
+                "arch": {"name": "cnn"}, "recipe": "adam_fast", "max_epochs": 6, "target_train_acc": 1.0}})["id"]
+            deadline = time.monotonic() + 180
+            while (j := c.get_job(job_id))["progress"]["stage"] != "train" or j["progress"]["current"] < 1:
+                assert j["status"] in ("queued", "running") and time.monotonic() < deadline, j
+                time.sleep(0.2)
+    finally:
+        # a crash: no graceful shutdown for either process
+        for pid in (worker_pid, proc.pid):
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        proc.wait(10)
+    proc, worker_pid = _start_serve(home, port, log_path)
+    try:
+        assert "resumed:  1 unfinished job(s)" in log_path.read_text()
+        with Client(f"http://127.0.0.1:{port}", key) as c:
+            j = c.wait(job_id, timeout=300)
+            assert j["status"] == "succeeded", (j, (home / "worker.log").read_text()[-3000:])
+            assert j["attempts"] == 2
+            assert c.get_job_result(job_id)["summary"]["epochs_run"] >= 1
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(40)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise
