@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from .errors import not_found
@@ -19,6 +19,14 @@ def get_owned(db: Session, cls: type[T], obj_id: str, owner_id: str, what: str, 
     if obj is None or getattr(obj, "owner_id") != owner_id:
         raise not_found(what, field)
     return obj
+
+
+def page(db: Session, cls: type[T], owner_id: str, limit: int, offset: int) -> tuple[list[T], int]:
+    """The owner's rows, newest first, and their total count."""
+    q = select(cls).where(getattr(cls, "owner_id") == owner_id)
+    total = db.scalar(select(func.count()).select_from(q.subquery())) or 0
+    rows = db.scalars(q.order_by(getattr(cls, "created_at").desc(), getattr(cls, "id")).limit(limit).offset(offset)).all()
+    return list(rows), int(total)
 
 
 def model_by_sha(db: Session, owner_id: str, sha256: str) -> Model | None:

@@ -232,6 +232,20 @@ class JobOut(BaseModel):
         )
 
 
+class ModelPage(BaseModel):
+    items: list[ModelOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class DatasetPage(BaseModel):
+    items: list[DatasetOut]
+    total: int
+    limit: int
+    offset: int
+
+
 class JobPage(BaseModel):
     items: list[JobOut]
     total: int

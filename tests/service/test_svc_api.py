@@ -19,10 +19,12 @@ OPERATION_IDS = {
     ("/healthz", "get"): "healthz",
     ("/readyz", "get"): "readyz",
     ("/v1/models", "post"): "createModel",
+    ("/v1/models", "get"): "listModels",
     ("/v1/models/{model_id}", "get"): "getModel",
     ("/v1/models/{model_id}/layers", "get"): "listModelLayers",
     ("/v1/models/{model_id}/weights", "get"): "downloadModelWeights",
     ("/v1/datasets", "post"): "createDataset",
+    ("/v1/datasets", "get"): "listDatasets",
     ("/v1/datasets/{dataset_id}", "get"): "getDataset",
     ("/v1/jobs", "post"): "createJob",
     ("/v1/jobs", "get"): "listJobs",
@@ -164,6 +166,18 @@ def test_torch_state_dict_upload(client, bob, mlp_files):
     r = upload_model(client, bob, mlp_files["pt"])
     assert r.status_code == 201, r.text
     assert r.json()["format"] == "torch"
+
+
+def test_lists_are_per_owner_and_paginated(client, alice, bob, model, dataset, stack):
+    carol = {"Authorization": f"Bearer {stack.key('lister')}"}
+    assert client.get("/v1/models", headers=carol).json() == {"items": [], "total": 0, "limit": 20, "offset": 0}
+    mine = client.get("/v1/models?limit=100", headers=alice).json()
+    assert model["id"] in [m["id"] for m in mine["items"]] and mine["total"] == len(mine["items"])
+    assert model["id"] not in [m["id"] for m in client.get("/v1/models?limit=100", headers=bob).json()["items"]]
+    one = client.get("/v1/datasets?limit=1", headers=alice).json()
+    assert len(one["items"]) == 1 and one["total"] >= 1
+    assert dataset["id"] in [d["id"] for d in client.get("/v1/datasets?limit=100", headers=alice).json()["items"]]
+    assert client.get("/v1/datasets?limit=101", headers=alice).status_code == 422
 
 
 class _Boom:

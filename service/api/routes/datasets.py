@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, File, Form, Query, UploadFile
 from pydantic import ValidationError
 
 from ... import crud
@@ -12,7 +12,7 @@ from ...core.config import Settings
 from ...errors import ApiError, validation_error
 from ...inspect_uploads import inspect_labels, inspect_npz
 from ...models import Dataset
-from ...schemas import DatasetOut, DatasetSpec, ErrorResponse
+from ...schemas import DatasetOut, DatasetPage, DatasetSpec, ErrorResponse
 from ...storage import Staged, stage_stream
 from ..deps import DbDep, OwnerDep, SettingsDep, StorageDep
 
@@ -113,6 +113,17 @@ def create_dataset(
     finally:
         for s in staged:
             s.discard()
+
+
+@router.get("", operation_id="listDatasets", response_model=DatasetPage, responses=ERRORS)
+def list_datasets(
+    owner: OwnerDep,
+    db: DbDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> DatasetPage:
+    items, total = crud.page(db, Dataset, owner.id, limit, offset)
+    return DatasetPage(items=[DatasetOut.model_validate(d) for d in items], total=total, limit=limit, offset=offset)
 
 
 @router.get("/{dataset_id}", operation_id="getDataset", response_model=DatasetOut, responses=ERRORS)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Response, UploadFile
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from fastapi.responses import StreamingResponse
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
@@ -11,7 +11,7 @@ from ... import crud
 from ...errors import ApiError, validation_error
 from ...inspect_uploads import validate_weights
 from ...models import Model
-from ...schemas import ArchSpec, ErrorResponse, LayerOut, ModelOut
+from ...schemas import ArchSpec, ErrorResponse, LayerOut, ModelOut, ModelPage
 from ...storage import stage_stream
 from ..deps import DbDep, OwnerDep, SettingsDep, StorageDep
 from .artifacts import blob_response
@@ -78,6 +78,17 @@ def create_model(
         return model
     finally:
         staged.discard()
+
+
+@router.get("", operation_id="listModels", response_model=ModelPage, responses=ERRORS)
+def list_models(
+    owner: OwnerDep,
+    db: DbDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> ModelPage:
+    items, total = crud.page(db, Model, owner.id, limit, offset)
+    return ModelPage(items=[ModelOut.model_validate(m) for m in items], total=total, limit=limit, offset=offset)
 
 
 @router.get("/{model_id}", operation_id="getModel", response_model=ModelOut, responses=ERRORS)
