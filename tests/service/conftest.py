@@ -72,6 +72,17 @@ def s3_endpoint(tmp_path_factory) -> Iterator[str]:
         proc.kill()
 
 
+def _drop_queues(url: str, queues: list[str]) -> None:
+    """Leave no keys of this run's queues in Redis."""
+    import redis
+
+    r = redis.Redis.from_url(url)
+    try:
+        r.delete(*queues, *(f"_kombu.binding.{q}" for q in queues), *(f"_kombu.binding_permanent.{q}" for q in queues))
+    finally:
+        r.close()
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory, pg_url, redis_url, s3_endpoint) -> Iterator[Stack]:
     """Postgres (fresh database, migrated) + Redis broker + S3 (moto) + one worker process."""
@@ -100,6 +111,7 @@ def stack(tmp_path_factory, pg_url, redis_url, s3_endpoint) -> Iterator[Stack]:
         finally:
             worker.stop()
             engine.dispose()
+            _drop_queues(redis_url, [settings.queue_default, settings.queue_gpu])
 
 
 @pytest.fixture(scope="session")
