@@ -90,6 +90,8 @@ class DatasetSpec(BaseModel):
     root: str | None = Field(default=None, description="path under the workers' data directory")
     labels: CorruptionSpec | None = Field(
         default=None, description="corruption applied to y_train; omit when uploading train_labels")
+    options: dict[str, int | float | str] = Field(
+        default_factory=dict, description="loader options of a named source, e.g. imagefolder image_size, digits test_size")
 
 
 class DatasetOut(BaseModel):

@@ -227,7 +227,7 @@ class Runner:
             root = Path(os.path.realpath(base / ds.root))
             if root != base and base not in root.parents:
                 raise ValueError(f"dataset root {ds.root!r} lies outside the data directory")
-        return load_source(ds.source, root)
+        return load_source(ds.source, root, **((ds.info or {}).get("options") or {}))
 
     def load_labels(self, ds: Dataset, splits):
         from latentgen.corruption import CorruptedLabels, corrupt_labels
@@ -307,12 +307,13 @@ class Runner:
         progress("loading", 0, 1)
         splits = self.load_splits(ds)
         labels = self.load_labels(ds, splits)
+        data = data_summary(splits, labels)
         net = self.load_model(m)
         rows = probe_model(net, splits, labels, layers=p.get("layers"), probes=tuple(p.get("probes") or ("masc", "linear")),
                            probe_options=p.get("probe_options") or None, batch_size=int(p.get("batch_size", 256)),
                            device=self.device(), progress=progress)
         rows = clean(rows)
-        summary = probe_summary(rows)
+        summary = {"data": data, **probe_summary(rows)}
         arts = [self._table_artifact(rows, tmp / "probe.csv")]
         if (pl := self._plot("layer_plot", rows, tmp / "layers.png")) is not None:
             arts.append(pl)
@@ -327,6 +328,7 @@ class Runner:
         progress("loading", 0, 1)
         splits = self.load_splits(ds)
         labels = self.load_labels(ds, splits)
+        data = data_summary(splits, labels)
         net = self.load_model(m)
         device = self.device()
         bs = int(p.get("batch_size", 256))
@@ -346,6 +348,7 @@ class Runner:
                      for k, v in mt.items()]
             progress("evaluating", i + 1, 2)
         summary = {
+            "data": data,
             "model_test_acc": metrics["model"]["test_acc"],
             "repaired_test_acc": metrics["repaired"]["test_acc"],
             "gain": metrics["repaired"]["test_acc"] - metrics["model"]["test_acc"],
@@ -397,6 +400,7 @@ class Runner:
         progress("loading", 0, 1)
         splits = self.load_splits(ds)
         labels = self.load_labels(ds, splits)
+        data = data_summary(splits, labels)
         arch = self._arch(p, splits)
         recipe = self._recipe(p, arch)
         max_epochs = int(p.get("max_epochs", 50))
@@ -427,7 +431,7 @@ class Runner:
         layers, final_layer, nparams = self._describe(net, arch)
         rows = clean(res.history)
         last = rows[-1] if rows else {}
-        summary = {"arch": arch, "recipe": recipe, "epochs_run": res.epochs_run, "stopped_reason": res.stopped_reason,
+        summary = {"data": data, "arch": arch, "recipe": recipe, "epochs_run": res.epochs_run, "stopped_reason": res.stopped_reason,
                    "final": last, "checkpoint_epochs": sorted(checkpoints)}
         arts = [OutArtifact("checkpoints", "checkpoints.safetensors", "application/octet-stream", ck_path),
                 OutArtifact("weights", "model.safetensors", "application/octet-stream", w_path),
@@ -452,6 +456,7 @@ class Runner:
         progress("loading", 0, 1)
         splits = self.load_splits(ds)
         labels = self.load_labels(ds, splits)
+        data = data_summary(splits, labels)
         arch = src.result["summary"]["arch"]
         flat = load_file(str(self._blob_file(ck.sha256, ".safetensors")))
         checkpoints: dict[int, dict] = {}
@@ -472,7 +477,7 @@ class Runner:
                                 tuple(p.get("probes") or ("masc", "linear")), probe_options=p.get("probe_options") or None,
                                 progress=progress, device=self.device())
         rows = clean(res.table)
-        summary = {"peaks": clean(res.peaks()), "epochs": sorted(checkpoints), "train_job_id": src.id,
+        summary = {"data": data, "peaks": clean(res.peaks()), "epochs": sorted(checkpoints), "train_job_id": src.id,
                    "note": "peaks are picked on the test set, for reporting only"}
         arts = [self._table_artifact(rows, tmp / "dynamics.csv")]
         if (pl := self._plot("dynamics_plot", rows, tmp / "dynamics.png")) is not None:
@@ -487,6 +492,7 @@ class Runner:
         progress("loading", 0, 1)
         splits = self.load_splits(ds)
         labels = self.load_labels(ds, splits)
+        data = data_summary(splits, labels)
         arch = self._arch(p, splits)
         recipe = self._recipe(p, arch)
         seed, total, edit = int(p.get("seed", 0)), int(p["total_epochs"]), int(p["edit_epoch"])
@@ -507,10 +513,17 @@ class Runner:
             raise JobCanceled(job.id)
         rows = clean(res.rows)
         final = {arm: (getattr(res, arm)[-1] if getattr(res, arm) else None) for arm in arms}
-        summary = {"arch": arch, "recipe": recipe, "edit_epoch": edit, "total_epochs": total,
+        summary = {"data": data, "arch": arch, "recipe": recipe, "edit_epoch": edit, "total_epochs": total,
                    "repair": res.report.to_dict() if res.report is not None else None, "final": clean(final)}
         arts = [self._table_artifact(rows, tmp / "midway.csv")]
         return Outcome(rows=rows, summary=summary, artifacts=arts)
+
+
+def data_summary(splits, labels) -> dict[str, Any]:
+    """What the job ran on: sizes, input shape, classes and the flip rate of its training labels."""
+    return {"n_train": int(len(splits.x_train)), "n_test": int(len(splits.x_test)),
+            "input_shape": [int(s) for s in splits.input_shape], "num_classes": int(splits.num_classes),
+            "flip_rate": float(labels.flip_rate)}
 
 
 def probe_summary(rows: list[dict]) -> dict[str, Any]:

@@ -94,6 +94,8 @@ def test_probe_and_repair_end_to_end(client, stack, mlp_files, mnist_small, trai
     assert local_original == summary["model_test_acc"] == table[("model", "model", "test_acc")]
     assert summary["gain"] == pytest.approx(local_repaired - local_original)
     assert summary["repair"]["layer"] == "classifier" and summary["repair"]["in_features"] == 2048
+    assert summary["data"]["n_train"] == 1000 and summary["data"]["n_test"] == 500
+    assert summary["data"]["flip_rate"] == pytest.approx(float((noisy != splits.y_train.numpy()).mean()))
     # the labels the job used are the ones uploaded: the model's noisy-train accuracy matches
     pred = _local_model(original_state)(splits.x_train).argmax(1).numpy()
     assert table[("model", "model", "train_acc_noisy")] == pytest.approx(float((pred == noisy).mean()))

@@ -10,7 +10,8 @@ from svc_helpers import upload_dataset, wait_job
 
 @pytest.fixture(scope="module")
 def digits(client, alice):
-    r = upload_dataset(client, alice, None, spec={"source": "digits", "labels": {"p": 0.4, "seed": 0}})
+    r = upload_dataset(client, alice, None, spec={"source": "digits", "labels": {"p": 0.4, "seed": 0},
+                                                  "options": {"test_size": 300}})
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -25,6 +26,9 @@ def test_train_then_dynamics(client, alice, digits):
     res = client.get(f"/v1/jobs/{train['id']}/result", headers=alice).json()
     assert res["summary"]["arch"] == {"name": "cnn", "input_shape": [1, 8, 8], "num_classes": 10}
     assert res["summary"]["checkpoint_epochs"] == [0, 1, 2]
+    data = res["summary"]["data"]  # the named source with its loader options
+    assert (data["n_train"], data["n_test"], data["input_shape"]) == (1797 - 300, 300, [1, 8, 8])
+    assert 0.25 < data["flip_rate"] < 0.47  # p(1 - 1/K) = 0.36
     assert [row["epoch"] for row in res["rows"]] == [0, 1, 2]
     assert res["rows"][-1]["train_acc_noisy"] > res["rows"][0]["train_acc_noisy"]  # it learned something
     model = client.get(f"/v1/models/{train['output_model_id']}", headers=alice).json()

@@ -75,10 +75,12 @@ def create_dataset(
             raise ApiError(422, "missing_root", f"source {ds.source} needs a root under the data directory", "spec.root")
         if ds.root is not None:
             root = resolve_root(settings, ds.root)
+    if ds.options and ds.source == "npz":
+        raise ApiError(422, "invalid_options", "options are for named sources", "spec.options")
 
     staged: list[Staged] = []
     try:
-        info: dict = {}
+        info: dict = {"options": ds.options} if ds.options else {}
         data_st = lab_st = None
         if file is not None:
             data_st = stage_stream(file.file, settings.staging_dir, settings.max_upload_bytes)
@@ -89,7 +91,7 @@ def create_dataset(
             staged.append(lab_st)
             inspect_labels(lab_st.path, info.get("n_train"), info.get("num_classes"), "train_labels")
         if ds.labels is not None:
-            if info and ds.labels.p > 0 and info["num_classes"] < 2:
+            if ds.labels.p > 0 and info.get("num_classes", 2) < 2:
                 raise ApiError(422, "invalid_labels", "corruption needs at least 2 classes", "spec.labels")
             labels = {"kind": "corruption", "p": ds.labels.p, "seed": ds.labels.seed}
         else:
