@@ -1,0 +1,1 @@
+import latentgen  # noqa: F401  (first, so its OpenMP setting precedes torch's import)
