@@ -47,6 +47,7 @@ def _check_compatible(model: Model, dataset: Dataset) -> None:
     summary="Queue a probe, repair, train, dynamics or midway job",
 )
 def create_job(
+    response: Response,
     body: Annotated[JobCreate, Body(discriminator="kind")],
     owner: OwnerDep,
     db: DbDep,
@@ -94,6 +95,7 @@ def create_job(
         db.delete(job)
         db.commit()
         raise ApiError(503, "broker_unavailable", f"could not queue the job: {type(e).__name__}: {e}") from e
+    response.headers["Location"] = f"/v1/jobs/{job.id}"
     return JobOut.from_row(job)
 
 
