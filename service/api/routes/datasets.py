@@ -122,7 +122,7 @@ def list_datasets(
     owner: OwnerDep,
     db: DbDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> DatasetPage:
     items, total = crud.page(db, Dataset, owner.id, limit, offset)
     return DatasetPage(items=[DatasetOut.model_validate(d) for d in items], total=total, limit=limit, offset=offset)

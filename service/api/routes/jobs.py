@@ -106,7 +106,7 @@ def list_jobs(
     status: JobStatus | None = None,
     kind: JobKind | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> JobPage:
     q = select(Job).where(Job.owner_id == owner.id)
     if status:

@@ -85,7 +85,7 @@ def list_models(
     owner: OwnerDep,
     db: DbDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> ModelPage:
     items, total = crud.page(db, Model, owner.id, limit, offset)
     return ModelPage(items=[ModelOut.model_validate(m) for m in items], total=total, limit=limit, offset=offset)
