@@ -2,7 +2,7 @@
 moto's S3 server on loopback, all started (and stopped) here, so CI only runs pytest.
 
 Environment (defaults in brackets):
-  LATENTGEN_TEST_POSTGRES_URL  [postgresql+psycopg://127.0.0.1:5432/test]  a server where we may CREATE DATABASE
+  LATENTGEN_TEST_POSTGRES_URL  [postgresql+psycopg://postgres@127.0.0.1:5432/test]  a server where we may CREATE DATABASE
   LATENTGEN_TEST_REDIS_URL     [redis://127.0.0.1:6379/0]
   LATENTGEN_TEST_MNIST         [../shared/data/mnist.npz]
 """

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_URL = os.environ.get("LATENTGEN_TEST_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/test")
+PG_URL = os.environ.get("LATENTGEN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("LATENTGEN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 MNIST = Path(os.environ.get("LATENTGEN_TEST_MNIST", ROOT.parent / "shared" / "data" / "mnist.npz"))
 
