@@ -1,0 +1,36 @@
+# Two commands on a fresh machine: `make demo` (the main job, embedded service) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# torch's OpenMP threads must sleep when idle, or they starve the BLAS threads of scipy/sklearn
+export OMP_WAIT_POLICY ?= PASSIVE
+
+.PHONY: install demo test test-core test-service bench clean
+
+install: $(VENV)/.installed
+
+# torch 2.14.1 / torchvision 0.29.1 install from the machine's local wheels (see pyproject.toml)
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+# MNIST=../shared/data/mnist.npz make demo  trains on an MNIST subset instead of sklearn's digits
+demo: install
+	$(PY) -m scripts.demo $(if $(MNIST),--mnist $(MNIST))
+
+test: install
+	$(PY) -m pytest -q --durations=15
+
+test-core: install
+	$(PY) -m pytest -q tests/core
+
+test-service: install
+	$(PY) -m pytest -q tests/service
+
+bench: install
+	$(PY) bench/probes.py --quick
+
+clean:
+	rm -rf var/demo
