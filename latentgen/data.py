@@ -127,7 +127,7 @@ def _read_idx(path: Path) -> np.ndarray:
     data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
     if data.size != int(np.prod(dims)):
         raise DataError(f"{path} is truncated: expected {dims}")
-    return data.reshape(dims)
+    return data.reshape(dims).copy()  # frombuffer is read-only; torch wants writable memory
 
 
 def load_idx_root(name: str, root: str | Path) -> Splits:
