@@ -261,6 +261,13 @@ class Runner:
             raise ValueError("the job's model no longer exists")
         return m, ds
 
+    def _load_data(self, ds: Dataset, progress: Progress):
+        """The data set's splits, its training labels, and their summary for the result."""
+        progress("loading", 0, 1)
+        splits = self.load_splits(ds)
+        labels = self.load_labels(ds, splits)
+        return splits, labels, data_summary(splits, labels)
+
     # ------------------------------------------------------------ outputs
 
     @staticmethod
@@ -304,10 +311,7 @@ class Runner:
 
         m, ds = self._job_inputs(job)
         p = job.params
-        progress("loading", 0, 1)
-        splits = self.load_splits(ds)
-        labels = self.load_labels(ds, splits)
-        data = data_summary(splits, labels)
+        splits, labels, data = self._load_data(ds, progress)
         net = self.load_model(m)
         rows = probe_model(net, splits, labels, layers=p.get("layers"), probes=tuple(p.get("probes") or ("masc", "linear")),
                            probe_options=p.get("probe_options") or None, batch_size=int(p.get("batch_size", 256)),
@@ -325,10 +329,7 @@ class Runner:
 
         m, ds = self._job_inputs(job)
         p = job.params
-        progress("loading", 0, 1)
-        splits = self.load_splits(ds)
-        labels = self.load_labels(ds, splits)
-        data = data_summary(splits, labels)
+        splits, labels, data = self._load_data(ds, progress)
         net = self.load_model(m)
         device = self.device()
         bs = int(p.get("batch_size", 256))
@@ -397,10 +398,7 @@ class Runner:
 
         _m, ds = self._job_inputs(job, need_model=False)
         p = job.params
-        progress("loading", 0, 1)
-        splits = self.load_splits(ds)
-        labels = self.load_labels(ds, splits)
-        data = data_summary(splits, labels)
+        splits, labels, data = self._load_data(ds, progress)
         arch = self._arch(p, splits)
         recipe = self._recipe(p, arch)
         max_epochs = int(p.get("max_epochs", 50))
@@ -453,10 +451,7 @@ class Runner:
         if src is None or ck is None or ds is None:
             raise ValueError("the training job, its checkpoints or its data set no longer exist")
         p = job.params
-        progress("loading", 0, 1)
-        splits = self.load_splits(ds)
-        labels = self.load_labels(ds, splits)
-        data = data_summary(splits, labels)
+        splits, labels, data = self._load_data(ds, progress)
         arch = src.result["summary"]["arch"]
         flat = load_file(str(self._blob_file(ck.sha256, ".safetensors")))
         checkpoints: dict[int, dict] = {}
@@ -489,10 +484,7 @@ class Runner:
 
         _m, ds = self._job_inputs(job, need_model=False)
         p = job.params
-        progress("loading", 0, 1)
-        splits = self.load_splits(ds)
-        labels = self.load_labels(ds, splits)
-        data = data_summary(splits, labels)
+        splits, labels, data = self._load_data(ds, progress)
         arch = self._arch(p, splits)
         recipe = self._recipe(p, arch)
         seed, total, edit = int(p.get("seed", 0)), int(p["total_epochs"]), int(p["edit_epoch"])
