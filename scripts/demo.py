@@ -149,7 +149,10 @@ def main(argv=None) -> int:
             ids = {"model_id": model["id"], "dataset_id": dataset["id"]}
             probe = run_job(client, {"kind": "probe", **ids, "params": {"probes": ["masc", "linear"]}}, "probe")
             repair = run_job(client, {"kind": "repair", **ids, "params": {"bias": "zero"}}, "repair")
-            rows = client.get_job_result(probe["id"])["rows"]
+            probe_result = client.get_job_result(probe["id"])
+            rows = probe_result["rows"]
+            plots = [client.download_artifact(a["id"], home / a["name"])
+                     for a in probe_result["artifacts"] if a["kind"] == "plot"]
             summary = client.get_job_result(repair["id"])["summary"]
             repaired_weights = client.download_model_weights(repair["output_model_id"], home / "repaired.safetensors")
         print("\nTest accuracy (true labels) of probes fitted on the corrupted training labels, per layer:\n")
@@ -157,7 +160,7 @@ def main(argv=None) -> int:
         print(f"\nmodel as trained:          {summary['model_test_acc']:6.1%}")
         print(f"repaired (no training):    {summary['repaired_test_acc']:6.1%}   "
               f"({100 * summary['gain']:+.1f} points; last layer := linear probe of its input)")
-        print(f"\nRepaired weights: {repaired_weights}\nAPI key: {home / 'local-key'}; the service stops now.")
+        print(f"\nPlot: {', '.join(map(str, plots))}\nRepaired weights: {repaired_weights}\nAPI key: {home / 'local-key'}; the service stops now.")
     finally:
         os.killpg(service.pid, signal.SIGTERM)
         try:

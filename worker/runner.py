@@ -280,9 +280,6 @@ class Runner:
 
     def _plot(self, fn_name: str, rows: list[dict], path: Path) -> OutArtifact | None:
         try:
-            import matplotlib
-
-            matplotlib.use("Agg")
             from latentgen import plots
 
             getattr(plots, fn_name)(rows, path)
