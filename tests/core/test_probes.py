@@ -167,3 +167,18 @@ def test_bad_probe_names_options_and_shapes_are_clear_errors():
         probe.predict(np.ones((2, 3)))
     with pytest.raises(ValueError, match="expected 4 labels"):
         MASCProbe().fit(np.eye(4), [0, 1])
+
+
+@pytest.mark.parametrize("decay", [0.5, 0.99])  # 0.99: a small gap, many iterations
+def test_top_eigenpair_matches_the_full_solver(decay):
+    from latentgen.probes import top_eigenpair
+
+    rng = np.random.default_rng(10)
+    q = np.linalg.qr(rng.standard_normal((300, 300)))[0]
+    spectrum = decay ** np.arange(300)
+    S = torch.tensor((q * spectrum) @ q.T)
+    value, vector = top_eigenpair(S)
+    assert vector.shape == (300, 1) and abs(float(value[0]) - 1.0) < 1e-9
+    assert abs(abs(float(vector[:, 0] @ torch.tensor(q[:, 0]))) - 1) < 1e-8
+    zero_value, _ = top_eigenpair(torch.zeros(100, 100))
+    assert float(zero_value[0]) == 0.0
