@@ -104,8 +104,9 @@ class ClassSpectrum:
     """Eigen-decomposition of one class's second-moment matrix S_c, by whichever route is cheaper:
     S_c itself (d × d) or, when the class has fewer examples than dimensions, the Gram matrix
     H_c H_cᵀ (n_c × n_c), whose nonzero spectrum is the same. `vectors` are rows, descending;
-    `complete` says whether they span the whole feature space. With `top_only`, just the top
-    eigenpair (all the linear probe needs)."""
+    `complete` says whether they span the whole feature space; there may be fewer vectors than
+    values (the Gram route drops vectors of eigenvalues lost in rounding). With `top_only`, just
+    the top eigenpair (all the linear probe needs)."""
 
     def __init__(self, values: torch.Tensor, vectors: torch.Tensor, complete: bool):
         self.values, self.vectors, self.complete = values, vectors, complete
@@ -122,11 +123,11 @@ class ClassSpectrum:
             return cls.from_moment(Hc.T @ Hc, top_only)
         gram = Hc @ Hc.T
         values, u = top_eigenpair(gram) if top_only else eigh_descending(gram)
-        keep = values > values[0].clamp_min(0) * torch.finfo(values.dtype).eps * n if n else values > 0
-        values, u = values[keep], u[:, keep]
-        # right singular vectors from left ones: v = H_cᵀ u / σ
-        vectors = (Hc.T @ u / values.sqrt()).T
-        return cls(values, vectors, complete=False)
+        # v = H_cᵀ u / σ only for σ well above rounding noise: the rest would not be orthonormal.
+        # `values` stays whole, so the variance rule sees the same total (the trace) as S_c's.
+        reliable = values > values[0].clamp_min(0) * torch.finfo(values.dtype).eps * n
+        vectors = (Hc.T @ u[:, reliable] / values[reliable].sqrt()).T
+        return cls(values.clamp_min(0), vectors, complete=False)
 
 
 class _SpectralProbe(BaseEstimator):
@@ -207,7 +208,8 @@ class MASCProbe(_SpectralProbe):
     def _fit_spectra(self, spectra, mean, dim, counts):
         self.n_features_in_ = dim
         self.classes_ = np.arange(len(spectra))
-        self.k_ = np.array([self._k(s.values) if s is not None else 0 for s in spectra], dtype=np.int64)
+        self.k_ = np.array([min(self._k(s.values), len(s.vectors)) if s is not None else 0 for s in spectra],
+                           dtype=np.int64)
         self.eigenvalues_ = [s.values.cpu().numpy() if s is not None else np.zeros(0) for s in spectra]
         self.components_ = [
             s.vectors[:k].cpu().numpy() if s is not None else np.zeros((0, dim), np.float32)
@@ -259,7 +261,7 @@ class LinearProbe(_SpectralProbe):
     def _fit_spectra(self, spectra, mean, dim, counts):
         rows, signs = [], []
         for s in spectra:
-            if s is None or len(s.values) == 0:
+            if s is None or len(s.vectors) == 0:
                 rows.append(torch.zeros(dim, dtype=mean.dtype, device=mean.device))
                 signs.append(0)
                 continue
