@@ -1,9 +1,13 @@
 """Benchmark: MASC (τ = 0.99) and the linear probe, ours against a plain reference implementation
 of the published procedure, timed in the same run (issue 2, "Performance"; METHOD.md §4-5, §11).
 
-    .venv/bin/python bench/probes.py --quick             # N=5,000, d=512: well under a minute
-    .venv/bin/python bench/probes.py --sizes 2048 8192   # N=50,000, K=10 (the issue's sizes)
-    .venv/bin/python bench/probes.py --extraction        # also batched vs one-at-a-time extraction
+    .venv/bin/python bench/probes.py --quick                   # N=5,000, d=512: well under a minute
+    .venv/bin/python bench/probes.py --sizes 2048 --repeats 3  # N=50,000, K=10, all on 10 classes
+    .venv/bin/python bench/probes.py --sizes 8192 --predict-rows 10000 --ref-predict-rows 4000 --extraction
+    .venv/bin/python bench/probes.py --sizes 2048 --stream-memory 10000 50000 200000  # memory vs N
+    .venv/bin/python bench/probes.py --sizes 2048 8192 --device cuda                   # ours on a GPU
+
+Figures and the machine they were measured on: docs/benchmarks.md.
 
 Every measurement runs in its own subprocess (one per d, one for extraction), so peak memory is
 per measurement. Per d it times:
