@@ -121,13 +121,15 @@ class ClassSpectrum:
         n, d = Hc.shape
         if n >= d:
             return cls.from_moment(Hc.T @ Hc, top_only)
-        gram = Hc @ Hc.T
-        values, u = top_eigenpair(gram) if top_only else eigh_descending(gram)
+        # Double precision: with the dominant mean direction of uncentered post-ReLU data, a
+        # float32 Gram spectrum loses every eigenvalue below ~1e-4·λ1, thousands of them at d = 8,192.
+        Hd = Hc.double()
+        values, u = top_eigenpair(Hd @ Hd.T) if top_only else eigh_descending(Hd @ Hd.T)
         # v = H_cᵀ u / σ only for σ well above rounding noise: the rest would not be orthonormal.
         # `values` stays whole, so the variance rule sees the same total (the trace) as S_c's.
         reliable = values > values[0].clamp_min(0) * torch.finfo(values.dtype).eps * n
-        vectors = (Hc.T @ u[:, reliable] / values[reliable].sqrt()).T
-        return cls(values.clamp_min(0), vectors, complete=False)
+        vectors = (Hd.T @ u[:, reliable] / values[reliable].sqrt()).T
+        return cls(values.clamp_min(0).to(Hc.dtype), vectors.to(Hc.dtype), complete=False)
 
 
 class _SpectralProbe(BaseEstimator):
@@ -150,10 +152,13 @@ class _SpectralProbe(BaseEstimator):
         H = _as_tensor(H, dtype, device)
         y = _as_labels(y, H.shape[0])
         num_classes = int(y.max()) + 1 if num_classes is None else num_classes
-        order = np.argsort(y, kind="stable")
         counts = np.bincount(y, minlength=num_classes)
-        parts = torch.split(H[torch.as_tensor(order, device=device)], counts.tolist())
-        spectra = [ClassSpectrum.from_class_data(part, self._top_only) if len(part) else None for part in parts]
+        # one class gathered at a time: no sorted copy of all of H
+        spectra = [
+            ClassSpectrum.from_class_data(H.index_select(0, torch.as_tensor(np.flatnonzero(y == c), device=device)),
+                                          self._top_only) if counts[c] else None
+            for c in range(num_classes)
+        ]
         return self._fit_spectra(spectra, H.mean(0), H.shape[1], counts)
 
     def fit_statistics(self, stats: ClassStatistics):
