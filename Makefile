@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # torch's OpenMP threads must sleep when idle, or they starve the BLAS threads of scipy/sklearn
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: install demo test test-core test-service bench clean
+.PHONY: install demo test test-core test-service bench clean openapi
 
 install: $(VENV)/.installed
 
@@ -31,6 +31,13 @@ test-service: install
 
 bench: install
 	$(PY) bench/probes.py --quick
+
+# the API contract: docs/openapi.json from the app, and the Python client generated from it
+openapi: install
+	$(PY) -m service.openapi docs/openapi.json
+	rm -rf latentgen_client
+	$(VENV)/bin/openapi-python-client generate --path docs/openapi.json --config clients/python/config.yaml \
+		--meta none --output-path latentgen_client
 
 clean:
 	rm -rf var/demo

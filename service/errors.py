@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 
 class ApiError(Exception):
@@ -28,7 +29,10 @@ def not_found(what: str, field: str | None = None) -> ApiError:
 _UNION_TAGS = ("probe", "repair", "train", "dynamics", "midway")
 
 
-def _loc(loc: tuple[Any, ...] | list[Any]) -> str:
+def _loc(loc: tuple[Any, ...] | list[Any], error_type: str = "") -> str:
+    if error_type == "json_invalid":
+        # the rest of the location is a character offset into the body, not a field
+        loc = [p for p in loc if isinstance(p, str)]
     parts = [str(p) for p in loc]
     if parts and parts[0] in ("body", "query", "path", "header", "form"):
         body = parts[0] == "body"
@@ -42,15 +46,15 @@ def _loc(loc: tuple[Any, ...] | list[Any]) -> str:
 def validation_error(exc_errors: list[dict[str, Any]], prefix: str = "") -> ApiError:
     errors = []
     for e in exc_errors:
-        loc = _loc(e.get("loc", ()))
+        loc = _loc(e.get("loc", ()), e.get("type", ""))
         if e.get("type") in ("union_tag_invalid", "union_tag_not_found"):
             tag = str((e.get("ctx") or {}).get("discriminator", "kind")).strip("'\"")
             loc = f"{loc}.{tag}" if loc else tag
-        field = f"{prefix}.{loc}" if prefix and loc else (prefix or loc)
+        field = (f"{prefix}.{loc}" if prefix and loc else (prefix or loc)) or None
         errors.append({"field": field, "message": e.get("msg", "invalid")})
     first = errors[0] if errors else {"field": prefix or None, "message": "invalid request"}
-    return ApiError(422, "validation_error", f"{first['field']}: {first['message']}", first["field"],
-                    errors=errors)
+    where = first["field"] or "body"
+    return ApiError(422, "validation_error", f"{where}: {first['message']}", first["field"], errors=errors)
 
 
 def install(app: FastAPI) -> None:
@@ -65,9 +69,22 @@ def install(app: FastAPI) -> None:
         return JSONResponse(err.body(), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large",
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large",
                 401: "unauthorized"}.get(exc.status_code, "http_error")
         msg = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            # Starlette names only the first route that matched the path; every route of it counts
+            headers["Allow"] = ", ".join(_allowed_methods(request))
         return JSONResponse({"error": {"code": code, "message": msg, "field": None}},
-                            status_code=exc.status_code, headers=getattr(exc, "headers", None))
+                            status_code=exc.status_code, headers=headers or None)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    methods: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match != Match.NONE and getattr(route, "methods", None):
+            methods |= set(route.methods)
+    return sorted(methods)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from . import errors
+from . import errors, openapi
 from .api.main import api_router
 from .api.routes import health
 from .core.config import Settings, get_settings
@@ -28,6 +28,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.storage = make_storage(settings)
     app.state.celery = make_celery(settings)
     errors.install(app)
+    openapi.install(app)
 
     @app.exception_handler(UploadTooLarge)
     async def _too_large(_req: Request, exc: UploadTooLarge) -> JSONResponse:

@@ -1,16 +1,21 @@
-"""Pydantic request/response schemas (the OpenAPI contract)."""
+"""Pydantic request/response schemas: the OpenAPI contract (see service/openapi.py and
+docs/openapi.json). Every field a client sees is typed; enums are named components; per-kind job
+params, results and summaries are tagged unions on `kind`."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from enum import Enum
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from fastapi import UploadFile
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, Json, StringConstraints, TypeAdapter,
+                      field_validator)
 
 ARCH_RE = re.compile(r"^(mlp|cnn|alexnet|resnet18|torchvision:[A-Za-z_][A-Za-z0-9_]*)$")
-SOURCES = ("npz", "mnist", "fashion_mnist", "cifar10", "cifar100", "digits", "imagefolder")
-PROBES = ("masc", "linear", "logistic", "nearest_mean", "lda", "knn")
+SEED_MAX = 2**32 - 1  # numpy's and torch's seeds
+MAX_LAYERS = 64
 
 
 def _utc(v: datetime | None) -> datetime | None:
@@ -19,22 +24,109 @@ def _utc(v: datetime | None) -> datetime | None:
 
 
 UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
+# a display name: printable, no NUL (Postgres refuses it), bounded like the column
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")]
+Seed = Annotated[int, Field(ge=0, le=SEED_MAX)]
+
+
+# ---------------------------------------------------------------- enums
+
+class JobStatus(str, Enum):
+    queued = "queued"
+    running = "running"
+    succeeded = "succeeded"
+    failed = "failed"
+    canceled = "canceled"
+
+
+class JobKind(str, Enum):
+    probe = "probe"
+    repair = "repair"
+    train = "train"
+    dynamics = "dynamics"
+    midway = "midway"
+
+
+class ProbeName(str, Enum):
+    masc = "masc"
+    linear = "linear"
+    logistic = "logistic"
+    nearest_mean = "nearest_mean"
+    lda = "lda"
+    knn = "knn"
+
+
+class BiasMode(str, Enum):
+    """What the repaired final layer keeps as its bias."""
+    zero = "zero"
+    keep = "keep"
+
+
+class DataSource(str, Enum):
+    npz = "npz"
+    mnist = "mnist"
+    fashion_mnist = "fashion_mnist"
+    cifar10 = "cifar10"
+    cifar100 = "cifar100"
+    digits = "digits"
+    imagefolder = "imagefolder"
+
+
+class RecipeName(str, Enum):
+    """latentgen's training recipes; `paper` picks the paper's recipe for the architecture."""
+    paper = "paper"
+    mlp = "mlp"
+    cnn = "cnn"
+    cnn_cifar10 = "cnn_cifar10"
+    alexnet = "alexnet"
+    resnet18 = "resnet18"
+    adam_fast = "adam_fast"
+
+
+class FloatDtype(str, Enum):
+    float32 = "float32"
+    float64 = "float64"
+
+
+# ---------------------------------------------------------------- errors
+
+class FieldError(BaseModel):
+    field: str | None
+    message: str
+
+
+class WeightKeyMismatch(BaseModel):
+    key: str
+    expected: list[int]
+    got: list[int]
 
 
 class ErrorBody(BaseModel):
+    """`code` is stable and machine-readable; `field` names the offending input (dotted path)."""
     code: str
     message: str
     field: str | None = None
-    model_config = ConfigDict(extra="allow")
+    errors: list[FieldError] | None = Field(default=None, description="every validation failure (validation_error)")
+    unknown: list[str] | None = Field(default=None, description="names that do not exist (unknown_layers)")
+    limit: int | None = Field(default=None, description="the size limit in bytes (payload_too_large)")
+    model_id: str | None = Field(default=None, description="the existing model (conflict on createModel)")
+    job_status: JobStatus | None = Field(default=None, description="the job's status (not_ready, conflict)")
+    missing: list[str] | None = Field(default=None, description="state-dict keys missing (weights_mismatch)")
+    unexpected: list[str] | None = Field(default=None, description="state-dict keys not expected (weights_mismatch)")
+    mismatched: list[WeightKeyMismatch] | None = Field(default=None, description="mis-shaped keys (weights_mismatch)")
 
 
 class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
+# ---------------------------------------------------------------- models
+
 class ArchSpec(BaseModel):
+    """The architecture uploaded weights belong to."""
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(description='"mlp", "cnn", "alexnet", "resnet18" or "torchvision:<builder>"')
+    name: str = Field(description='"mlp", "cnn", "alexnet", "resnet18" or "torchvision:<builder>"',
+                      json_schema_extra={"pattern": ARCH_RE.pattern})
     input_shape: list[Annotated[int, Field(gt=0, le=4096)]] = Field(min_length=1, max_length=4)
     num_classes: int = Field(ge=2, le=100000)
 
@@ -46,14 +138,11 @@ class ArchSpec(BaseModel):
         return v
 
 
-class TrainArch(BaseModel):
-    """Architecture for a training job; shape and class count default to the dataset's."""
-    model_config = ConfigDict(extra="forbid")
-    name: str
-    input_shape: list[Annotated[int, Field(gt=0, le=4096)]] | None = None
-    num_classes: int | None = Field(default=None, ge=2)
-
-    _check_name = field_validator("name")(ArchSpec._name.__func__)
+class ModelUpload(BaseModel):
+    """`POST /v1/models`, multipart/form-data: the weights file and its architecture (a JSON part)."""
+    weights: UploadFile = Field(description="safetensors, or a torch state_dict (loaded with weights_only=True)")
+    arch: Json[ArchSpec] = Field(description='JSON, e.g. {"name": "mlp", "input_shape": [1, 28, 28], "num_classes": 10}')
+    name: Name | None = None
 
 
 class LayerOut(BaseModel):
@@ -66,125 +155,234 @@ class ModelOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: str
     name: str | None
-    arch: dict[str, Any]
+    arch: ArchSpec
     sha256: str
     size_bytes: int
-    format: str
+    format: Literal["safetensors", "torch"]
     num_parameters: int
     final_layer: str
     source_job_id: str | None
     created_at: UtcDatetime
 
 
+# ---------------------------------------------------------------- datasets
+
 class CorruptionSpec(BaseModel):
+    """Shuffle each training label with probability `p` to a uniformly drawn class (seeded)."""
     model_config = ConfigDict(extra="forbid")
     p: float = Field(ge=0.0, le=1.0)
-    seed: int = 0
+    seed: Seed = 0
+
+
+class LoaderOptions(BaseModel):
+    """Options of the named sources' loaders."""
+    model_config = ConfigDict(extra="forbid")
+    image_size: int | None = Field(default=None, ge=4, le=1024, description="imagefolder: resize images to a square")
+    test_size: int | None = Field(default=None, ge=1, le=1000, description="digits: held-out test examples")
+    seed: Seed | None = Field(default=None, description="digits: seed of the train/test split")
 
 
 class DatasetSpec(BaseModel):
-    """The ``spec`` form field of ``POST /v1/datasets`` (JSON)."""
+    """The `spec` part of `POST /v1/datasets` (JSON)."""
     model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(default=None, max_length=200)
-    source: Literal["npz", "mnist", "fashion_mnist", "cifar10", "cifar100", "digits", "imagefolder"] = "npz"
-    root: str | None = Field(default=None, description="path under the workers' data directory")
+    name: Name | None = None
+    source: DataSource = DataSource.npz
+    root: str | None = Field(default=None, min_length=1, max_length=1024, pattern=r"^[^\x00]+$",
+                             description="path under the workers' data directory (named sources but digits)")
     labels: CorruptionSpec | None = Field(
         default=None, description="corruption applied to y_train; omit when uploading train_labels")
-    options: dict[str, int | float | str] = Field(
-        default_factory=dict, description="loader options of a named source, e.g. imagefolder image_size, digits test_size")
+    options: LoaderOptions | None = None
+
+
+class DatasetUpload(BaseModel):
+    """`POST /v1/datasets`, multipart/form-data."""
+    spec: Json[DatasetSpec] = Field(description='JSON, e.g. {"source": "npz", "labels": {"p": 0.4, "seed": 42}}')
+    file: UploadFile | None = Field(default=None, description="npz with x_train, y_train, x_test, y_test (source npz)")
+    train_labels: UploadFile | None = Field(default=None, description=".npy integer array: the labels the model was trained on")
+
+
+class CorruptionLabels(BaseModel):
+    kind: Literal["corruption"]
+    p: float
+    seed: int
+
+
+class UploadedLabels(BaseModel):
+    kind: Literal["uploaded"]
+    sha256: str
+
+
+DatasetLabels = Annotated[Union[CorruptionLabels, UploadedLabels], Field(discriminator="kind")]
+
+
+class DatasetInfo(BaseModel):
+    """What is known of the data before a worker loads it (from an uploaded npz's headers)."""
+    n_train: int | None = None
+    n_test: int | None = None
+    sample_shape: list[int] | None = None
+    num_features: int | None = None
+    num_classes: int | None = None
+    options: LoaderOptions | None = None
 
 
 class DatasetOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: str
     name: str | None
-    source: str
+    source: DataSource
     root: str | None
     sha256: str | None
     size_bytes: int | None
-    labels: dict[str, Any]
-    info: dict[str, Any]
+    labels: DatasetLabels
+    info: DatasetInfo
     created_at: UtcDatetime
 
 
-# ---------------------------------------------------------------- jobs
+# ---------------------------------------------------------------- job params
+
+class MascOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    variance: float | None = Field(default=None, gt=0.0, le=1.0, description="explained variance kept per class (default 0.99)")
+    components: int | None = Field(default=None, ge=1, le=100000, description="a fixed number of components instead")
+    dtype: FloatDtype | None = None
+
+
+class LinearOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    dtype: FloatDtype | None = None
+
+
+class LogisticOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    C: float | None = Field(default=None, gt=0.0, le=1e6)
+    max_iter: int | None = Field(default=None, ge=1, le=10000)
+
+
+class KnnOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    n_neighbors: int | None = Field(default=None, ge=1, le=1000)
+
+
+class NoOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProbeOptions(BaseModel):
+    """Per-probe options; an omitted option takes latentgen's default."""
+    model_config = ConfigDict(extra="forbid")
+    masc: MascOptions | None = None
+    linear: LinearOptions | None = None
+    logistic: LogisticOptions | None = None
+    knn: KnnOptions | None = None
+    lda: NoOptions | None = None
+    nearest_mean: NoOptions | None = None
+
+
+LayerList = Annotated[list[Annotated[str, StringConstraints(min_length=1, max_length=200)]],
+                      Field(min_length=1, max_length=MAX_LAYERS, json_schema_extra={"uniqueItems": True})]
+ProbeList = Annotated[list[ProbeName], Field(min_length=1, max_length=len(ProbeName),
+                                             json_schema_extra={"uniqueItems": True})]
+
+
+def _unique(v: list | None) -> list | None:
+    if v is not None and len(set(v)) != len(v):
+        raise ValueError("must not repeat an item")
+    return v
+
 
 class ProbeParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    layers: list[str] | None = Field(default=None, description="dotted layer names; default: the model's hidden layers")
-    probes: list[Literal[PROBES]] = Field(default_factory=lambda: ["masc", "linear"], min_length=1)  # type: ignore[valid-type]
-    probe_options: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    layers: LayerList | None = Field(default=None, description="dotted layer names; default: the model's hidden layers")
+    probes: ProbeList = [ProbeName.masc, ProbeName.linear]
+    probe_options: ProbeOptions = ProbeOptions()
     batch_size: int = Field(default=256, ge=1, le=8192)
+
+    _unique = field_validator("layers", "probes")(_unique)
 
 
 class RepairParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    bias: Literal["zero", "keep"] = "zero"
+    bias: BiasMode = BiasMode.zero
     batch_size: int = Field(default=256, ge=1, le=8192)
+
+
+class TrainArch(BaseModel):
+    """Architecture for a training job; shape and class count default to the data set's."""
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(json_schema_extra={"pattern": ARCH_RE.pattern})
+    input_shape: list[Annotated[int, Field(gt=0, le=4096)]] | None = Field(default=None, min_length=1, max_length=4)
+    num_classes: int | None = Field(default=None, ge=2, le=100000)
+
+    _check_name = field_validator("name")(ArchSpec._name.__func__)
 
 
 class TrainParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
     arch: TrainArch
-    recipe: str | None = Field(default=None, description="latentgen recipe name; default: the paper's recipe for the architecture")
-    seed: int = Field(default=0, ge=0)
+    recipe: RecipeName = RecipeName.paper
+    seed: Seed = 0
     max_epochs: int = Field(default=50, ge=1, le=10000)
     target_train_acc: float = Field(default=1.0, gt=0.0, le=1.0)
-    checkpoint_epochs: list[Annotated[int, Field(ge=0)]] | None = None
+    checkpoint_epochs: list[Annotated[int, Field(ge=0, le=10000)]] | None = Field(default=None, max_length=1000)
 
 
 class DynamicsParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    layers: list[str] | None = None
-    probes: list[Literal[PROBES]] = Field(default_factory=lambda: ["masc", "linear"], min_length=1)  # type: ignore[valid-type]
-    probe_options: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    epochs: list[Annotated[int, Field(ge=0)]] | None = Field(default=None, description="default: every checkpoint")
+    layers: LayerList | None = None
+    probes: ProbeList = [ProbeName.masc, ProbeName.linear]
+    probe_options: ProbeOptions = ProbeOptions()
+    epochs: list[Annotated[int, Field(ge=0, le=10000)]] | None = Field(
+        default=None, min_length=1, max_length=1000, description="default: every checkpoint")
+
+    _unique = field_validator("layers", "probes", "epochs")(_unique)
 
 
 class MidwayParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
     arch: TrainArch
-    recipe: str | None = Field(default=None, description="latentgen recipe name; default: the paper's recipe for the architecture")
-    seed: int = Field(default=0, ge=0)
-    edit_epoch: int = Field(default=40, ge=0)
+    recipe: RecipeName = RecipeName.paper
+    seed: Seed = 0
+    edit_epoch: int = Field(default=40, ge=0, le=10000)
     total_epochs: int = Field(default=100, ge=1, le=10000)
-    bias: Literal["zero", "keep"] = "zero"
+    bias: BiasMode = BiasMode.zero
 
+
+# ---------------------------------------------------------------- job creation
 
 class ProbeJobCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: Literal["probe"]
-    model_id: str
-    dataset_id: str
-    params: ProbeParams = Field(default_factory=ProbeParams)
+    model_id: str = Field(max_length=64)
+    dataset_id: str = Field(max_length=64)
+    params: ProbeParams = ProbeParams()
 
 
 class RepairJobCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: Literal["repair"]
-    model_id: str
-    dataset_id: str
-    params: RepairParams = Field(default_factory=RepairParams)
+    model_id: str = Field(max_length=64)
+    dataset_id: str = Field(max_length=64)
+    params: RepairParams = RepairParams()
 
 
 class TrainJobCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: Literal["train"]
-    dataset_id: str
+    dataset_id: str = Field(max_length=64)
     params: TrainParams
 
 
 class DynamicsJobCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: Literal["dynamics"]
-    train_job_id: str = Field(description="a succeeded train job whose checkpoints are probed")
-    params: DynamicsParams = Field(default_factory=DynamicsParams)
+    train_job_id: str = Field(max_length=64, description="a succeeded train job whose checkpoints are probed")
+    params: DynamicsParams = DynamicsParams()
 
 
 class MidwayJobCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: Literal["midway"]
-    dataset_id: str
+    dataset_id: str = Field(max_length=64)
     params: MidwayParams
 
 
@@ -193,9 +391,8 @@ JobCreate = Annotated[
     Field(discriminator="kind"),
 ]
 
-JobStatus = Literal["queued", "running", "succeeded", "failed", "canceled"]
-JobKind = Literal["probe", "repair", "train", "dynamics", "midway"]
 
+# ---------------------------------------------------------------- jobs
 
 class Progress(BaseModel):
     stage: str | None
@@ -203,17 +400,20 @@ class Progress(BaseModel):
     total: int
 
 
-class JobOut(BaseModel):
+class JobError(BaseModel):
+    code: str = Field(description="invalid_input, internal_error, ...")
+    message: str
+
+
+class _JobBase(BaseModel):
     id: str
-    kind: JobKind
     status: JobStatus
     queue: str
-    params: dict[str, Any]
     model_id: str | None
     dataset_id: str | None
     source_job_id: str | None
     progress: Progress
-    error: dict[str, Any] | None
+    error: JobError | None
     output_model_id: str | None
     attempts: int
     created_at: UtcDatetime
@@ -221,17 +421,46 @@ class JobOut(BaseModel):
     started_at: UtcDatetime | None
     finished_at: UtcDatetime | None
 
-    @classmethod
-    def from_row(cls, job: Any) -> "JobOut":
-        return cls(
-            id=job.id, kind=job.kind, status=job.status, queue=job.queue, params=job.params,
-            model_id=job.model_id, dataset_id=job.dataset_id, source_job_id=job.source_job_id,
-            progress=Progress(stage=job.progress_stage, current=job.progress_current,
-                              total=job.progress_total),
-            error=job.error, output_model_id=job.output_model_id, attempts=job.attempts,
-            created_at=job.created_at, updated_at=job.updated_at, started_at=job.started_at,
-            finished_at=job.finished_at,
-        )
+
+class ProbeJob(_JobBase):
+    kind: Literal["probe"]
+    params: ProbeParams
+
+
+class RepairJob(_JobBase):
+    kind: Literal["repair"]
+    params: RepairParams
+
+
+class TrainJob(_JobBase):
+    kind: Literal["train"]
+    params: TrainParams
+
+
+class DynamicsJob(_JobBase):
+    kind: Literal["dynamics"]
+    params: DynamicsParams
+
+
+class MidwayJob(_JobBase):
+    kind: Literal["midway"]
+    params: MidwayParams
+
+
+JobOut = Annotated[Union[ProbeJob, RepairJob, TrainJob, DynamicsJob, MidwayJob], Field(discriminator="kind")]
+_job_adapter: TypeAdapter = TypeAdapter(JobOut)
+
+
+def job_out(job: Any) -> ProbeJob | RepairJob | TrainJob | DynamicsJob | MidwayJob:
+    """The API's view of a job row."""
+    return _job_adapter.validate_python(dict(
+        id=job.id, kind=job.kind, status=job.status, queue=job.queue, params=job.params,
+        model_id=job.model_id, dataset_id=job.dataset_id, source_job_id=job.source_job_id,
+        progress=Progress(stage=job.progress_stage, current=job.progress_current, total=job.progress_total),
+        error=job.error, output_model_id=job.output_model_id, attempts=job.attempts,
+        created_at=job.created_at, updated_at=job.updated_at, started_at=job.started_at,
+        finished_at=job.finished_at,
+    ))
 
 
 class ModelPage(BaseModel):
@@ -259,7 +488,7 @@ class ArtifactOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: str
     job_id: str | None
-    kind: str
+    kind: str = Field(description="result (CSV table), plot (PNG), weights, checkpoints")
     name: str
     media_type: str
     sha256: str
@@ -267,15 +496,181 @@ class ArtifactOut(BaseModel):
     created_at: UtcDatetime
 
 
-class JobResult(BaseModel):
+# ---------------------------------------------------------------- results
+
+class DataSummary(BaseModel):
+    """What a job ran on."""
+    n_train: int
+    n_test: int
+    input_shape: list[int]
+    num_classes: int
+    flip_rate: float = Field(description="fraction of training labels that differ from y_train")
+
+
+class TidyRow(BaseModel):
+    """One measurement: a probe (or the model itself, probe "model") on a layer."""
+    layer: str
+    probe: str
+    metric: str = Field(description="test_acc, train_acc_noisy, train_acc_true, flipped_acc_true, "
+                                    "flipped_acc_noisy, unflipped_acc, components (MASC)")
+    value: float | None
+
+
+class EpochRow(TidyRow):
+    epoch: int
+
+
+class EpochMetrics(BaseModel):
+    """A model's metrics at the end of an epoch."""
+    epoch: int
+    loss: float | None
+    test_acc: float | None
+    train_acc_noisy: float | None
+    train_acc_true: float | None
+    flipped_acc_true: float | None
+    flipped_acc_noisy: float | None
+    unflipped_acc: float | None
+
+
+class MidwayArm(str, Enum):
+    pre_edit = "pre_edit"
+    repaired = "repaired"
+    control = "control"
+
+
+class MidwayRow(EpochMetrics):
+    arm: MidwayArm
+
+
+class BestProbe(BaseModel):
+    layer: str
+    probe: str
+    test_acc: float
+
+
+class RepairReport(BaseModel):
+    layer: str = Field(description="the edited final linear layer")
+    in_features: int
+    out_features: int
+    delta_norm: float = Field(description="Frobenius norm of the weight change")
+    bias: BiasMode
+    signs: list[int] = Field(description="sign applied to each class's top eigenvector (0: class without examples)")
+
+
+class TrainedArch(BaseModel):
+    name: str
+    input_shape: list[int]
+    num_classes: int
+
+
+class Peak(BaseModel):
+    layer: str
+    probe: str
+    peak_epoch: int
+    peak_value: float | None
+    final_value: float | None
+
+
+class MidwayFinal(BaseModel):
+    pre_edit: MidwayRow | None
+    repaired: MidwayRow | None
+    control: MidwayRow | None
+
+
+class ProbeSummary(BaseModel):
+    data: DataSummary
+    model_test_acc: float | None
+    best_test: BestProbe | None
+    note: str
+
+
+class RepairSummary(BaseModel):
+    data: DataSummary
+    model_test_acc: float | None
+    repaired_test_acc: float | None
+    gain: float | None = Field(description="repaired_test_acc - model_test_acc")
+    repair: RepairReport
+    source_model_id: str
+    output_model_id: str
+
+
+class TrainSummary(BaseModel):
+    data: DataSummary
+    arch: TrainedArch
+    recipe: str
+    epochs_run: int
+    stopped_reason: Literal["target", "max_epochs"]
+    final: EpochMetrics | None
+    checkpoint_epochs: list[int]
+    output_model_id: str
+
+
+class DynamicsSummary(BaseModel):
+    data: DataSummary
+    peaks: list[Peak]
+    epochs: list[int]
+    train_job_id: str
+    note: str
+
+
+class MidwaySummary(BaseModel):
+    data: DataSummary
+    arch: TrainedArch
+    recipe: str
+    edit_epoch: int
+    total_epochs: int
+    repair: RepairReport | None
+    final: MidwayFinal
+
+
+class _ResultBase(BaseModel):
     job_id: str
-    kind: JobKind
     columns: list[str]
-    rows: list[dict[str, Any]]
-    summary: dict[str, Any]
     artifacts: list[ArtifactOut]
 
 
+class ProbeResult(_ResultBase):
+    kind: Literal["probe"]
+    rows: list[TidyRow]
+    summary: ProbeSummary
+
+
+class RepairResult(_ResultBase):
+    kind: Literal["repair"]
+    rows: list[TidyRow]
+    summary: RepairSummary
+
+
+class TrainResult(_ResultBase):
+    kind: Literal["train"]
+    rows: list[EpochMetrics]
+    summary: TrainSummary
+
+
+class DynamicsResult(_ResultBase):
+    kind: Literal["dynamics"]
+    rows: list[EpochRow]
+    summary: DynamicsSummary
+
+
+class MidwayResult(_ResultBase):
+    kind: Literal["midway"]
+    rows: list[MidwayRow]
+    summary: MidwaySummary
+
+
+JobResult = Annotated[Union[ProbeResult, RepairResult, TrainResult, DynamicsResult, MidwayResult],
+                      Field(discriminator="kind")]
+_result_adapter: TypeAdapter = TypeAdapter(JobResult)
+
+
+def job_result(job: Any, columns: list[str], artifacts: list[Any]):
+    return _result_adapter.validate_python(dict(
+        job_id=job.id, kind=job.kind, columns=columns, rows=job.result.get("rows", []),
+        summary=job.result.get("summary", {}),
+        artifacts=[ArtifactOut.model_validate(a) for a in artifacts]))
+
+
 class Health(BaseModel):
-    status: str
-    checks: dict[str, str] = Field(default_factory=dict)
+    status: Literal["ok", "unavailable"]
+    checks: dict[str, str] = Field(default_factory=dict, description="per dependency: ok or the error's type")

@@ -425,7 +425,7 @@ class Runner:
         w_path = self.save_weights(net, tmp / "model.safetensors")
         layers, final_layer, nparams = self._describe(net, arch)
         rows = clean(res.history)
-        last = rows[-1] if rows else {}
+        last = rows[-1] if rows else None
         summary = {"data": data, "arch": arch, "recipe": recipe, "epochs_run": res.epochs_run, "stopped_reason": res.stopped_reason,
                    "final": last, "checkpoint_epochs": sorted(checkpoints)}
         arts = [OutArtifact("checkpoints", "checkpoints.safetensors", "application/octet-stream", ck_path),

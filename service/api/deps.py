@@ -57,3 +57,10 @@ def current_owner(
 
 
 OwnerDep = Annotated[Owner, Depends(current_owner)]
+
+
+def require_multipart(request: Request) -> None:
+    """Uploads are multipart/form-data; anything else would only fail as missing fields."""
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "multipart/form-data":
+        raise ApiError(415, "unsupported_media_type",
+                       "send the upload as multipart/form-data (curl -F), one part per field", "Content-Type")

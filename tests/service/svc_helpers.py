@@ -134,13 +134,14 @@ def upload_dataset(client, headers, path: Path | None, spec=None, train_labels: 
         files["file"] = (path.name, open(path, "rb"))
     if train_labels is not None:
         files["train_labels"] = (train_labels.name, open(train_labels, "rb"))
+    # as curl -F sends it: multipart, the spec a plain text part
+    files["spec"] = (None, json.dumps(spec if spec is not None else {"labels": {"p": P, "seed": SEED}}))
     try:
-        return client.post("/v1/datasets", headers=headers,
-                           data={"spec": json.dumps(spec if spec is not None else {"labels": {"p": P, "seed": SEED}})},
-                           files=files or None)
+        return client.post("/v1/datasets", headers=headers, files=files)
     finally:
         for _n, f in files.values():
-            f.close()
+            if hasattr(f, "close"):
+                f.close()
 
 
 TERMINAL = ("succeeded", "failed", "canceled")

@@ -7,6 +7,7 @@ import io
 import json
 import pickle
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from sqlalchemy import func, select
 from service.models import ApiKey, Dataset, Job, Model
 from svc_helpers import MLP_ARCH, P, SEED, sha256_bytes, upload_dataset, upload_model, wait_job
 
+ROOT = Path(__file__).resolve().parents[2]
 OPERATION_IDS = {
     ("/healthz", "get"): "healthz",
     ("/readyz", "get"): "readyz",
@@ -31,6 +33,7 @@ OPERATION_IDS = {
     ("/v1/jobs/{job_id}", "get"): "getJob",
     ("/v1/jobs/{job_id}/cancel", "post"): "cancelJob",
     ("/v1/jobs/{job_id}/result", "get"): "getJobResult",
+    ("/v1/jobs/{job_id}/result.csv", "get"): "getJobResultCsv",
     ("/v1/artifacts/{artifact_id}", "get"): "downloadArtifact",
     ("/v1/artifacts/{artifact_id}/meta", "get"): "getArtifact",
 }
@@ -62,6 +65,12 @@ def test_openapi_operation_ids_are_stable(client):
     assert spec["openapi"].startswith("3.1")
     ops = {(path, method): op["operationId"] for path, item in spec["paths"].items() for method, op in item.items()}
     assert ops == OPERATION_IDS
+
+
+def test_the_committed_openapi_document_is_the_apps(client):
+    """docs/openapi.json is the reviewed contract: `make openapi` after any API change."""
+    committed = json.loads((ROOT / "docs" / "openapi.json").read_text())
+    assert client.get("/openapi.json").json() == committed, "the API changed: run `make openapi` and review the diff"
 
 
 def test_healthz_and_readyz(client):
@@ -102,7 +111,7 @@ def test_job_creation_with_the_broker_down_is_503_and_leaves_no_row(stack, model
         # erin owns nothing: 404 before any broker work
         r = c.post("/v1/jobs", headers=headers, json={"kind": "probe", "model_id": model["id"], "dataset_id": dataset["id"]})
         assert r.status_code == 404
-        ds = c.post("/v1/datasets", headers=headers, data={"spec": json.dumps({"source": "digits", "labels": {"p": 0.2}})})
+        ds = upload_dataset(c, headers, None, {"source": "digits", "labels": {"p": 0.2}})
         assert ds.status_code == 201
         r = c.post("/v1/jobs", headers=headers, json={"kind": "train", "dataset_id": ds.json()["id"],
                                                       "params": {"arch": {"name": "mlp"}}})
@@ -301,7 +310,7 @@ def test_dataset_upload_records_its_shape(dataset, mnist_small):
     assert dataset["source"] == "npz"
     assert dataset["labels"] == {"kind": "corruption", "p": P, "seed": SEED}
     assert dataset["info"] == {"n_train": 1000, "n_test": 500, "sample_shape": [28, 28],
-                               "num_features": 784, "num_classes": 10}
+                               "num_features": 784, "num_classes": 10, "options": None}
     assert dataset["sha256"] == sha256_bytes(mnist_small.read_bytes())
 
 
@@ -398,14 +407,12 @@ def test_probe_job_runs_on_the_worker(client, alice, probe_job):
     assert all(0.0 <= a <= 1.0 for a in accs) and max(accs) > 0.5  # real MNIST, well above chance
     assert res["summary"]["model_test_acc"] is not None
 
-    # CSV by content negotiation and by query flag, same table
-    csv1 = client.get(f"/v1/jobs/{job['id']}/result", headers={**alice, "Accept": "text/csv"})
+    # the same table as CSV, its own operation; the JSON operation answers JSON whatever Accept says
+    csv1 = client.get(f"/v1/jobs/{job['id']}/result.csv", headers=alice)
     assert csv1.headers["content-type"].startswith("text/csv")
     lines = csv1.text.strip().splitlines()
     assert lines[0].startswith("layer,probe,metric,value") and len(lines) == len(res["rows"]) + 1
-    csv2 = client.get(f"/v1/jobs/{job['id']}/result?format=csv", headers=alice)
-    assert csv2.text == csv1.text
-    assert client.get(f"/v1/jobs/{job['id']}/result", headers={**alice, "Accept": "application/json"}).json() == res
+    assert client.get(f"/v1/jobs/{job['id']}/result", headers={**alice, "Accept": "text/csv"}).json() == res
 
     # artifacts stream with their sha256
     kinds = {a["kind"] for a in res["artifacts"]}

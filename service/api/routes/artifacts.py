@@ -6,13 +6,21 @@ from fastapi.responses import StreamingResponse
 from ... import crud
 from ...errors import ApiError
 from ...models import Artifact
-from ...schemas import ArtifactOut, ErrorResponse
+from ...openapi import binary_content, errors
+from ...schemas import ArtifactOut
 from ...storage import BlobNotFound, Storage
 from ..deps import DbDep, OwnerDep, StorageDep
 
 router = APIRouter(prefix="/artifacts", tags=["artifacts"])
 
-ERRORS = {401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}}
+DOWNLOAD_HEADERS = {
+    "X-Content-SHA256": {"description": "sha256 of the bytes (hex)", "schema": {"type": "string"}},
+    "ETag": {"description": "the quoted sha256", "schema": {"type": "string"}},
+    "Content-Disposition": {"description": "attachment; filename=...", "schema": {"type": "string"}},
+    "Content-Length": {"schema": {"type": "integer"}},
+}
+# what artifacts are: result tables (CSV), plots (PNG), weights and checkpoints (safetensors)
+ARTIFACT_MEDIA_TYPES = ("application/octet-stream", "text/csv", "image/png")
 
 
 def blob_response(storage: Storage, sha256: str, size: int, media_type: str, filename: str) -> StreamingResponse:
@@ -28,7 +36,8 @@ def blob_response(storage: Storage, sha256: str, size: int, media_type: str, fil
     })
 
 
-@router.get("/{artifact_id}/meta", operation_id="getArtifact", response_model=ArtifactOut, responses=ERRORS)
+@router.get("/{artifact_id}/meta", operation_id="getArtifact", response_model=ArtifactOut,
+            responses=errors(401, 404))
 def get_artifact(artifact_id: str, owner: OwnerDep, db: DbDep) -> Artifact:
     return crud.get_owned(db, Artifact, artifact_id, owner.id, "artifact")
 
@@ -37,8 +46,9 @@ def get_artifact(artifact_id: str, owner: OwnerDep, db: DbDep) -> Artifact:
     "/{artifact_id}",
     operation_id="downloadArtifact",
     response_class=StreamingResponse,
-    responses={200: {"content": {"application/octet-stream": {}}, "description": "the bytes; sha256 in X-Content-SHA256"},
-               **ERRORS},
+    responses={200: {"content": binary_content(*ARTIFACT_MEDIA_TYPES), "headers": DOWNLOAD_HEADERS,
+                     "description": "the bytes, with the artifact's media type (see getArtifact)"},
+               **errors(401, 404, 410)},
 )
 def download_artifact(artifact_id: str, owner: OwnerDep, db: DbDep, storage: StorageDep) -> StreamingResponse:
     a = crud.get_owned(db, Artifact, artifact_id, owner.id, "artifact")

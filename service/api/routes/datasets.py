@@ -4,21 +4,22 @@ import os
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
-from pydantic import ValidationError
+from fastapi import APIRouter, Depends, Form, Query
 
 from ... import crud
 from ...core.config import Settings
-from ...errors import ApiError, validation_error
+from ...errors import ApiError
 from ...inspect_uploads import inspect_labels, inspect_npz
 from ...models import Dataset
-from ...schemas import DatasetOut, DatasetPage, DatasetSpec, ErrorResponse
+from ...openapi import errors
+from ...schemas import DatasetOut, DatasetPage, DatasetUpload
 from ...storage import Staged, stage_stream
-from ..deps import DbDep, OwnerDep, SettingsDep, StorageDep
+from ..deps import DbDep, OwnerDep, SettingsDep, StorageDep, require_multipart
 
 router = APIRouter(prefix="/datasets", tags=["datasets"])
 
-ERRORS = {401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
+# the loader options each named source takes (latentgen.data.load_source)
+SOURCE_OPTIONS = {"imagefolder": {"image_size"}, "digits": {"test_size", "seed"}}
 
 
 def resolve_root(settings: Settings, root: str) -> str:
@@ -40,7 +41,10 @@ def resolve_root(settings: Settings, root: str) -> str:
     operation_id="createDataset",
     status_code=201,
     response_model=DatasetOut,
-    responses={413: {"model": ErrorResponse}, **ERRORS},
+    dependencies=[Depends(require_multipart)],
+    responses={201: {"description": "the data set was registered", "links": {
+                   "getDataset": {"operationId": "getDataset", "parameters": {"dataset_id": "$response.body#/id"}}}},
+               **errors(400, 401, 413, 415, 422)},
     summary="Register a data set (uploaded npz or a named source) and the labels the model was trained on",
 )
 def create_dataset(
@@ -48,20 +52,21 @@ def create_dataset(
     db: DbDep,
     settings: SettingsDep,
     storage: StorageDep,
-    spec: Annotated[str, Form(description='JSON: {"source": "npz"|"mnist"|..., "root": "...", "labels": {"p": 0.4, "seed": 42}, "name": "..."}')] = "{}",
-    file: Annotated[UploadFile | None, File(description="npz with x_train, y_train, x_test, y_test (source npz)")] = None,
-    train_labels: Annotated[UploadFile | None, File(description=".npy int array: the labels the model was trained on")] = None,
+    form: Annotated[DatasetUpload, Form(media_type="multipart/form-data")],
 ) -> Dataset:
-    try:
-        ds = DatasetSpec.model_validate_json(spec)
-    except ValidationError as e:
-        raise validation_error(e.errors(), "spec") from e
+    ds, file, train_labels = form.spec, form.file, form.train_labels
     if ds.labels is None and train_labels is None:
         raise ApiError(422, "missing_labels",
                        "give the training labels: spec.labels {\"p\": .., \"seed\": ..} or a train_labels file",
                        "spec.labels")
     if ds.labels is not None and train_labels is not None:
         raise ApiError(422, "ambiguous_labels", "give spec.labels or train_labels, not both", "train_labels")
+    options = ds.options.model_dump(exclude_none=True) if ds.options else {}
+    allowed = SOURCE_OPTIONS.get(ds.source.value, set())
+    if set(options) - allowed:
+        raise ApiError(422, "invalid_options",
+                       f"source {ds.source.value} takes the options {sorted(allowed) or 'none'}; "
+                       f"not {sorted(set(options) - allowed)}", "spec.options")
     root = None
     if ds.source == "npz":
         if file is None:
@@ -70,17 +75,15 @@ def create_dataset(
             raise ApiError(422, "invalid_root", "root is for named sources, not npz uploads", "spec.root")
     else:
         if file is not None:
-            raise ApiError(422, "unexpected_file", f"source {ds.source} is read by the workers; upload nothing or use source npz", "file")
+            raise ApiError(422, "unexpected_file", f"source {ds.source.value} is read by the workers; upload nothing or use source npz", "file")
         if ds.root is None and ds.source != "digits":
-            raise ApiError(422, "missing_root", f"source {ds.source} needs a root under the data directory", "spec.root")
+            raise ApiError(422, "missing_root", f"source {ds.source.value} needs a root under the data directory", "spec.root")
         if ds.root is not None:
             root = resolve_root(settings, ds.root)
-    if ds.options and ds.source == "npz":
-        raise ApiError(422, "invalid_options", "options are for named sources", "spec.options")
 
     staged: list[Staged] = []
     try:
-        info: dict = {"options": ds.options} if ds.options else {}
+        info: dict = {"options": options} if options else {}
         data_st = lab_st = None
         if file is not None:
             data_st = stage_stream(file.file, settings.staging_dir, settings.max_upload_bytes)
@@ -99,7 +102,7 @@ def create_dataset(
             labels = {"kind": "uploaded", "sha256": lab_st.sha256}
 
         created = [s.sha256 for s in staged if storage.put(s)]
-        row = Dataset(owner_id=owner.id, name=ds.name, source=ds.source, root=root,
+        row = Dataset(owner_id=owner.id, name=ds.name, source=ds.source.value, root=root,
                       sha256=data_st.sha256 if data_st else None, size_bytes=data_st.size if data_st else None,
                       labels=labels, labels_sha256=lab_st.sha256 if lab_st else None, info=info)
         db.add(row)
@@ -117,7 +120,7 @@ def create_dataset(
             s.discard()
 
 
-@router.get("", operation_id="listDatasets", response_model=DatasetPage, responses=ERRORS)
+@router.get("", operation_id="listDatasets", response_model=DatasetPage, responses=errors(401, 422))
 def list_datasets(
     owner: OwnerDep,
     db: DbDep,
@@ -128,6 +131,6 @@ def list_datasets(
     return DatasetPage(items=[DatasetOut.model_validate(d) for d in items], total=total, limit=limit, offset=offset)
 
 
-@router.get("/{dataset_id}", operation_id="getDataset", response_model=DatasetOut, responses=ERRORS)
+@router.get("/{dataset_id}", operation_id="getDataset", response_model=DatasetOut, responses=errors(401, 404))
 def get_dataset(dataset_id: str, owner: OwnerDep, db: DbDep) -> Dataset:
     return crud.get_owned(db, Dataset, dataset_id, owner.id, "dataset")

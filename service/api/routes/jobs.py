@@ -4,22 +4,23 @@ import csv
 import io
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Body, Query
+from fastapi.responses import Response
 from sqlalchemy import func, select, update
 
 from ... import crud
 from ...errors import ApiError
 from ...models import Dataset, Job, Model, utcnow
+from ...openapi import errors
 from ...queue import enqueue_job
-from ...schemas import (ArtifactOut, DynamicsJobCreate, ErrorResponse, JobCreate, JobKind, JobOut,
-                        JobPage, JobResult, JobStatus, MidwayJobCreate, ProbeJobCreate,
-                        RepairJobCreate, TrainJobCreate)
+from ...schemas import (DynamicsJobCreate, JobCreate, JobKind, JobOut, JobPage, JobResult, JobStatus,
+                        MidwayJobCreate, ProbeJobCreate, RepairJobCreate, TrainJobCreate, job_out, job_result)
 from ..deps import CeleryDep, DbDep, OwnerDep, SettingsDep
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
-ERRORS = {401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
+JOB_LINKS = {op: {"operationId": op, "parameters": {"job_id": "$response.body#/id"}}
+             for op in ("getJob", "cancelJob", "getJobResult", "getJobResultCsv")}
 
 
 def _check_compatible(model: Model, dataset: Dataset) -> None:
@@ -43,7 +44,9 @@ def _check_compatible(model: Model, dataset: Dataset) -> None:
     operation_id="createJob",
     status_code=202,
     response_model=JobOut,
-    responses={503: {"model": ErrorResponse}, **ERRORS},
+    responses={202: {"description": "the job is queued; poll getJob", "links": JOB_LINKS, "headers": {
+                   "Location": {"description": "the job's URL", "schema": {"type": "string"}}}},
+               **errors(400, 401, 404, 413, 422, 503)},
     summary="Queue a probe, repair, train, dynamics or midway job",
 )
 def create_job(
@@ -85,7 +88,7 @@ def create_job(
                 raise ApiError(422, "unknown_layers", f"unknown layers {unknown}; see GET /v1/models/{trained.id}/layers",
                                "params.layers", unknown=unknown)
     job = Job(owner_id=owner.id, kind=body.kind, status="queued", queue=settings.queue_for(body.kind),
-              params=body.params.model_dump(mode="json"), model_id=model_id, dataset_id=dataset_id,
+              params=body.params.model_dump(mode="json", exclude_none=True), model_id=model_id, dataset_id=dataset_id,
               source_job_id=source_job_id)
     db.add(job)
     db.commit()
@@ -96,10 +99,10 @@ def create_job(
         db.commit()
         raise ApiError(503, "broker_unavailable", f"could not queue the job: {type(e).__name__}: {e}") from e
     response.headers["Location"] = f"/v1/jobs/{job.id}"
-    return JobOut.from_row(job)
+    return job_out(job)
 
 
-@router.get("", operation_id="listJobs", response_model=JobPage, responses=ERRORS)
+@router.get("", operation_id="listJobs", response_model=JobPage, responses=errors(401, 422))
 def list_jobs(
     owner: OwnerDep,
     db: DbDep,
@@ -115,17 +118,17 @@ def list_jobs(
         q = q.where(Job.kind == kind)
     total = db.scalar(select(func.count()).select_from(q.subquery())) or 0
     rows = db.scalars(q.order_by(Job.created_at.desc(), Job.id).limit(limit).offset(offset)).all()
-    return JobPage(items=[JobOut.from_row(j) for j in rows], total=total, limit=limit, offset=offset)
+    return JobPage(items=[job_out(j) for j in rows], total=total, limit=limit, offset=offset)
 
 
-@router.get("/{job_id}", operation_id="getJob", response_model=JobOut, responses=ERRORS)
-def get_job(job_id: str, owner: OwnerDep, db: DbDep) -> JobOut:
-    return JobOut.from_row(crud.get_owned(db, Job, job_id, owner.id, "job"))
+@router.get("/{job_id}", operation_id="getJob", response_model=JobOut, responses=errors(401, 404))
+def get_job(job_id: str, owner: OwnerDep, db: DbDep):
+    return job_out(crud.get_owned(db, Job, job_id, owner.id, "job"))
 
 
 @router.post("/{job_id}/cancel", operation_id="cancelJob", response_model=JobOut,
-             responses={409: {"model": ErrorResponse}, **ERRORS})
-def cancel_job(job_id: str, owner: OwnerDep, db: DbDep) -> JobOut:
+             responses=errors(401, 404, 409))
+def cancel_job(job_id: str, owner: OwnerDep, db: DbDep):
     """Cancel a queued or running job. The row is marked at once; a running worker sees it at its
     next progress report, stops, and writes nothing more."""
     job = crud.get_owned(db, Job, job_id, owner.id, "job")
@@ -138,7 +141,7 @@ def cancel_job(job_id: str, owner: OwnerDep, db: DbDep) -> JobOut:
     db.refresh(job)
     if res.rowcount == 0 and job.status != "canceled":
         raise ApiError(409, "conflict", f"job already {job.status}", "status", job_status=job.status)
-    return JobOut.from_row(job)
+    return job_out(job)
 
 
 def _rows_csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
@@ -150,49 +153,34 @@ def _rows_csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
     return buf.getvalue()
 
 
-@router.get(
-    "/{job_id}/result",
-    operation_id="getJobResult",
-    response_model=JobResult,
-    responses={200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with Accept: text/csv or ?format=csv"},
-               409: {"model": ErrorResponse}, **ERRORS},
-)
-def get_job_result(
-    job_id: str,
-    request: Request,
-    owner: OwnerDep,
-    db: DbDep,
-    format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None,
-) -> Response:
-    job = crud.get_owned(db, Job, job_id, owner.id, "job")
+def _succeeded(db, job_id: str, owner_id: str) -> Job:
+    job = crud.get_owned(db, Job, job_id, owner_id, "job")
     if job.status != "succeeded" or job.result is None:
         raise ApiError(409, "not_ready", f"job is {job.status}; its result exists once it has succeeded", "status",
                        job_status=job.status)
+    return job
+
+
+@router.get("/{job_id}/result", operation_id="getJobResult", response_model=JobResult,
+            responses=errors(401, 404, 409))
+def get_job_result(job_id: str, owner: OwnerDep, db: DbDep):
+    """The job's table (`rows`, typed per kind), its `summary` and its artifacts."""
+    job = _succeeded(db, job_id, owner.id)
+    rows = job.result.get("rows", [])
+    return job_result(job, job.result.get("columns") or crud.result_columns(rows), crud.job_artifacts(db, job.id))
+
+
+@router.get(
+    "/{job_id}/result.csv",
+    operation_id="getJobResultCsv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}},
+                     "description": "the job's table as CSV, one row per line, header first"},
+               **errors(401, 404, 409)},
+)
+def get_job_result_csv(job_id: str, owner: OwnerDep, db: DbDep) -> Response:
+    job = _succeeded(db, job_id, owner.id)
     rows = job.result.get("rows", [])
     columns = job.result.get("columns") or crud.result_columns(rows)
-    want_csv = format == "csv" or (format is None and _prefers_csv(request.headers.get("accept", "")))
-    if want_csv:
-        return Response(_rows_csv(columns, rows), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="job-{job.id}.csv"', "Vary": "Accept"})
-    out = JobResult(job_id=job.id, kind=job.kind, columns=columns, rows=rows,
-                    summary=job.result.get("summary", {}),
-                    artifacts=[ArtifactOut.model_validate(a) for a in crud.job_artifacts(db, job.id)])
-    return JSONResponse(out.model_dump(mode="json"), headers={"Vary": "Accept"})
-
-
-def _prefers_csv(accept: str) -> bool:
-    best_json = best_csv = -1.0
-    for part in accept.split(","):
-        items = [p.strip() for p in part.split(";")]
-        mt, q = items[0].lower(), 1.0
-        for p in items[1:]:
-            if p.startswith("q="):
-                try:
-                    q = float(p[2:])
-                except ValueError:
-                    q = 0.0
-        if mt == "text/csv":
-            best_csv = max(best_csv, q)
-        elif mt in ("application/json", "application/*"):
-            best_json = max(best_json, q)
-    return best_csv > 0 and best_csv > best_json
+    return Response(_rows_csv(columns, rows), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="job-{job.id}.csv"'})

@@ -2,23 +2,27 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Response
 from fastapi.responses import StreamingResponse
-from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from ... import crud
-from ...errors import ApiError, validation_error
+from ...errors import ApiError
 from ...inspect_uploads import validate_weights
 from ...models import Model
-from ...schemas import ArchSpec, ErrorResponse, LayerOut, ModelOut, ModelPage
+from ...openapi import binary_content, errors
+from ...schemas import LayerOut, ModelOut, ModelPage, ModelUpload
 from ...storage import stage_stream
-from ..deps import DbDep, OwnerDep, SettingsDep, StorageDep
-from .artifacts import blob_response
+from ..deps import DbDep, OwnerDep, SettingsDep, StorageDep, require_multipart
+from .artifacts import DOWNLOAD_HEADERS, blob_response
 
 router = APIRouter(prefix="/models", tags=["models"])
 
-ERRORS = {401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
+MODEL_LINKS = {
+    "getModel": {"operationId": "getModel", "parameters": {"model_id": "$response.body#/id"}},
+    "listModelLayers": {"operationId": "listModelLayers", "parameters": {"model_id": "$response.body#/id"}},
+    "downloadModelWeights": {"operationId": "downloadModelWeights", "parameters": {"model_id": "$response.body#/id"}},
+}
 
 
 @router.post(
@@ -26,8 +30,11 @@ ERRORS = {401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 422: {"m
     operation_id="createModel",
     status_code=201,
     response_model=ModelOut,
-    responses={200: {"model": ModelOut, "description": "the same bytes were uploaded before"},
-               409: {"model": ErrorResponse}, 413: {"model": ErrorResponse}, **ERRORS},
+    dependencies=[Depends(require_multipart)],
+    responses={201: {"description": "the model was created", "links": MODEL_LINKS},
+               200: {"model": ModelOut, "description": "the same bytes were uploaded before with the same arch",
+                     "links": MODEL_LINKS},
+               **errors(400, 401, 409, 413, 415, 422)},
     summary="Upload weights (safetensors or a state_dict) for an architecture",
 )
 def create_model(
@@ -36,26 +43,17 @@ def create_model(
     db: DbDep,
     settings: SettingsDep,
     storage: StorageDep,
-    weights: Annotated[UploadFile, File(description="safetensors, or a torch state_dict (loaded with weights_only=True)")],
-    arch: Annotated[str, Form(description='JSON: {"name": "mlp", "input_shape": [1, 28, 28], "num_classes": 10}')],
-    name: Annotated[str | None, Form(max_length=200)] = None,
+    form: Annotated[ModelUpload, Form(media_type="multipart/form-data")],
 ) -> Model:
-    try:
-        spec = ArchSpec.model_validate_json(arch)
-    except ValidationError as e:
-        raise validation_error(e.errors(), "arch") from e
-    staged = stage_stream(weights.file, settings.staging_dir, settings.max_upload_bytes)
+    spec, name = form.arch, form.name
+    staged = stage_stream(form.weights.file, settings.staging_dir, settings.max_upload_bytes)
     try:
         if staged.size == 0:
             raise ApiError(422, "invalid_weights", "weights file is empty", "weights")
         existing = crud.model_by_sha(db, owner.id, staged.sha256)
         if existing is not None:
-            if existing.arch != spec.model_dump():
-                raise ApiError(409, "conflict",
-                               f"these weights were already uploaded as model {existing.id} with arch {existing.arch}",
-                               "arch", model_id=existing.id)
             response.status_code = 200
-            return existing
+            return _same_arch(existing, spec.model_dump())
         info = validate_weights(staged.path, spec.model_dump())
         created = storage.put(staged)
         model = Model(owner_id=owner.id, name=name, arch=spec.model_dump(), sha256=staged.sha256,
@@ -69,7 +67,7 @@ def create_model(
             if existing is None:
                 raise
             response.status_code = 200
-            return existing
+            return _same_arch(existing, spec.model_dump())
         except BaseException:
             db.rollback()
             if created and not crud.blob_referenced(db, staged.sha256):
@@ -80,7 +78,16 @@ def create_model(
         staged.discard()
 
 
-@router.get("", operation_id="listModels", response_model=ModelPage, responses=ERRORS)
+def _same_arch(existing: Model, arch: dict) -> Model:
+    """The same bytes uploaded again are the same model, unless they claim another architecture."""
+    if existing.arch != arch:
+        raise ApiError(409, "conflict",
+                       f"these weights were already uploaded as model {existing.id} with arch {existing.arch}",
+                       "arch", model_id=existing.id)
+    return existing
+
+
+@router.get("", operation_id="listModels", response_model=ModelPage, responses=errors(401, 422))
 def list_models(
     owner: OwnerDep,
     db: DbDep,
@@ -91,12 +98,13 @@ def list_models(
     return ModelPage(items=[ModelOut.model_validate(m) for m in items], total=total, limit=limit, offset=offset)
 
 
-@router.get("/{model_id}", operation_id="getModel", response_model=ModelOut, responses=ERRORS)
+@router.get("/{model_id}", operation_id="getModel", response_model=ModelOut, responses=errors(401, 404))
 def get_model(model_id: str, owner: OwnerDep, db: DbDep) -> Model:
     return crud.get_owned(db, Model, model_id, owner.id, "model")
 
 
-@router.get("/{model_id}/layers", operation_id="listModelLayers", response_model=list[LayerOut], responses=ERRORS)
+@router.get("/{model_id}/layers", operation_id="listModelLayers", response_model=list[LayerOut],
+            responses=errors(401, 404))
 def list_model_layers(model_id: str, owner: OwnerDep, db: DbDep) -> list[dict]:
     return crud.get_owned(db, Model, model_id, owner.id, "model").layers
 
@@ -105,7 +113,9 @@ def list_model_layers(model_id: str, owner: OwnerDep, db: DbDep) -> list[dict]:
     "/{model_id}/weights",
     operation_id="downloadModelWeights",
     response_class=StreamingResponse,
-    responses={200: {"content": {"application/octet-stream": {}}, "description": "the weights file"}, **ERRORS},
+    responses={200: {"content": binary_content("application/octet-stream"), "headers": DOWNLOAD_HEADERS,
+                     "description": "the weights file (safetensors or torch), checked by X-Content-SHA256"},
+               **errors(401, 404, 410)},
 )
 def download_model_weights(model_id: str, owner: OwnerDep, db: DbDep, storage: StorageDep) -> StreamingResponse:
     m = crud.get_owned(db, Model, model_id, owner.id, "model")

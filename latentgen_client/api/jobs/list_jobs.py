@@ -1,0 +1,256 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error_response import ErrorResponse
+from ...models.job_kind import JobKind
+from ...models.job_page import JobPage
+from ...models.job_status import JobStatus
+from ...types import UNSET, Unset
+from typing import cast
+
+
+
+def _get_kwargs(
+    *,
+    status: JobStatus | None | Unset = UNSET,
+    kind: JobKind | None | Unset = UNSET,
+    limit: int | Unset = 20,
+    offset: int | Unset = 0,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    params: dict[str, Any] = {}
+
+    json_status: None | str | Unset
+    if isinstance(status, Unset):
+        json_status = UNSET
+    elif isinstance(status, JobStatus):
+        json_status = status.value
+    else:
+        json_status = status
+    params["status"] = json_status
+
+    json_kind: None | str | Unset
+    if isinstance(kind, Unset):
+        json_kind = UNSET
+    elif isinstance(kind, JobKind):
+        json_kind = kind.value
+    else:
+        json_kind = kind
+    params["kind"] = json_kind
+
+    params["limit"] = limit
+
+    params["offset"] = offset
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/jobs",
+        "params": params,
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | JobPage | None:
+    if response.status_code == 200:
+        response_200 = JobPage.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 422:
+        response_422 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse | JobPage]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    status: JobStatus | None | Unset = UNSET,
+    kind: JobKind | None | Unset = UNSET,
+    limit: int | Unset = 20,
+    offset: int | Unset = 0,
+
+) -> Response[ErrorResponse | JobPage]:
+    """ List Jobs
+
+    Args:
+        status (JobStatus | None | Unset):
+        kind (JobKind | None | Unset):
+        limit (int | Unset):  Default: 20.
+        offset (int | Unset):  Default: 0.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | JobPage]
+     """
+
+
+    kwargs = _get_kwargs(
+        status=status,
+kind=kind,
+limit=limit,
+offset=offset,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    status: JobStatus | None | Unset = UNSET,
+    kind: JobKind | None | Unset = UNSET,
+    limit: int | Unset = 20,
+    offset: int | Unset = 0,
+
+) -> ErrorResponse | JobPage | None:
+    """ List Jobs
+
+    Args:
+        status (JobStatus | None | Unset):
+        kind (JobKind | None | Unset):
+        limit (int | Unset):  Default: 20.
+        offset (int | Unset):  Default: 0.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | JobPage
+     """
+
+
+    return sync_detailed(
+        client=client,
+status=status,
+kind=kind,
+limit=limit,
+offset=offset,
+
+    ).parsed
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    status: JobStatus | None | Unset = UNSET,
+    kind: JobKind | None | Unset = UNSET,
+    limit: int | Unset = 20,
+    offset: int | Unset = 0,
+
+) -> Response[ErrorResponse | JobPage]:
+    """ List Jobs
+
+    Args:
+        status (JobStatus | None | Unset):
+        kind (JobKind | None | Unset):
+        limit (int | Unset):  Default: 20.
+        offset (int | Unset):  Default: 0.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | JobPage]
+     """
+
+
+    kwargs = _get_kwargs(
+        status=status,
+kind=kind,
+limit=limit,
+offset=offset,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    status: JobStatus | None | Unset = UNSET,
+    kind: JobKind | None | Unset = UNSET,
+    limit: int | Unset = 20,
+    offset: int | Unset = 0,
+
+) -> ErrorResponse | JobPage | None:
+    """ List Jobs
+
+    Args:
+        status (JobStatus | None | Unset):
+        kind (JobKind | None | Unset):
+        limit (int | Unset):  Default: 20.
+        offset (int | Unset):  Default: 0.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | JobPage
+     """
+
+
+    return (await asyncio_detailed(
+        client=client,
+status=status,
+kind=kind,
+limit=limit,
+offset=offset,
+
+    )).parsed

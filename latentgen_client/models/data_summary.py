@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from typing import cast
+
+
+
+
+
+
+T = TypeVar("T", bound="DataSummary")
+
+
+
+@_attrs_define
+class DataSummary:
+    """ What a job ran on.
+
+        Attributes:
+            n_train (int):
+            n_test (int):
+            input_shape (list[int]):
+            num_classes (int):
+            flip_rate (float): fraction of training labels that differ from y_train
+     """
+
+    n_train: int
+    n_test: int
+    input_shape: list[int]
+    num_classes: int
+    flip_rate: float
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        n_train = self.n_train
+
+        n_test = self.n_test
+
+        input_shape = self.input_shape
+
+
+
+        num_classes = self.num_classes
+
+        flip_rate = self.flip_rate
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "n_train": n_train,
+            "n_test": n_test,
+            "input_shape": input_shape,
+            "num_classes": num_classes,
+            "flip_rate": flip_rate,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        n_train = d.pop("n_train")
+
+        n_test = d.pop("n_test")
+
+        input_shape = cast(list[int], d.pop("input_shape"))
+
+
+        num_classes = d.pop("num_classes")
+
+        flip_rate = d.pop("flip_rate")
+
+        data_summary = cls(
+            n_train=n_train,
+            n_test=n_test,
+            input_shape=input_shape,
+            num_classes=num_classes,
+            flip_rate=flip_rate,
+        )
+
+
+        data_summary.additional_properties = d
+        return data_summary
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

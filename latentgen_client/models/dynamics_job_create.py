@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..types import UNSET, Unset
+from typing import cast
+from typing import Literal, cast
+
+if TYPE_CHECKING:
+  from ..models.dynamics_params import DynamicsParams
+
+
+
+
+
+T = TypeVar("T", bound="DynamicsJobCreate")
+
+
+
+@_attrs_define
+class DynamicsJobCreate:
+    """ 
+        Attributes:
+            kind (Literal['dynamics']):
+            train_job_id (str): a succeeded train job whose checkpoints are probed
+            params (DynamicsParams | Unset):
+     """
+
+    kind: Literal['dynamics']
+    train_job_id: str
+    params: DynamicsParams | Unset = UNSET
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.dynamics_params import DynamicsParams # noqa: PLC0415
+        kind = self.kind
+
+        train_job_id = self.train_job_id
+
+        params: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.params, Unset):
+            params = self.params.to_dict()
+
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({
+            "kind": kind,
+            "train_job_id": train_job_id,
+        })
+        if params is not UNSET:
+            field_dict["params"] = params
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.dynamics_params import DynamicsParams # noqa: PLC0415
+        d = dict(src_dict)
+        kind = cast(Literal['dynamics'] , d.pop("kind"))
+        if kind != 'dynamics':
+            raise ValueError(f"kind must match const 'dynamics', got '{kind}'")
+
+        train_job_id = d.pop("train_job_id")
+
+        _params = d.pop("params", UNSET)
+        params: DynamicsParams | Unset
+        if isinstance(_params,  Unset):
+            params = UNSET
+        else:
+            params = DynamicsParams.from_dict(_params)
+
+
+
+
+        dynamics_job_create = cls(
+            kind=kind,
+            train_job_id=train_job_id,
+            params=params,
+        )
+
+        return dynamics_job_create
+

@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..models.model_out_format import ModelOutFormat
+from typing import cast
+import datetime
+
+if TYPE_CHECKING:
+  from ..models.arch_spec import ArchSpec
+
+
+
+
+
+T = TypeVar("T", bound="ModelOut")
+
+
+
+@_attrs_define
+class ModelOut:
+    """ 
+        Attributes:
+            id (str):
+            name (None | str):
+            arch (ArchSpec): The architecture uploaded weights belong to.
+            sha256 (str):
+            size_bytes (int):
+            format_ (ModelOutFormat):
+            num_parameters (int):
+            final_layer (str):
+            source_job_id (None | str):
+            created_at (datetime.datetime):
+     """
+
+    id: str
+    name: None | str
+    arch: ArchSpec
+    sha256: str
+    size_bytes: int
+    format_: ModelOutFormat
+    num_parameters: int
+    final_layer: str
+    source_job_id: None | str
+    created_at: datetime.datetime
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.arch_spec import ArchSpec # noqa: PLC0415
+        id = self.id
+
+        name: None | str
+        name = self.name
+
+        arch = self.arch.to_dict()
+
+        sha256 = self.sha256
+
+        size_bytes = self.size_bytes
+
+        format_ = self.format_.value
+
+        num_parameters = self.num_parameters
+
+        final_layer = self.final_layer
+
+        source_job_id: None | str
+        source_job_id = self.source_job_id
+
+        created_at = self.created_at.isoformat()
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "id": id,
+            "name": name,
+            "arch": arch,
+            "sha256": sha256,
+            "size_bytes": size_bytes,
+            "format": format_,
+            "num_parameters": num_parameters,
+            "final_layer": final_layer,
+            "source_job_id": source_job_id,
+            "created_at": created_at,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.arch_spec import ArchSpec # noqa: PLC0415
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        def _parse_name(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        name = _parse_name(d.pop("name"))
+
+
+        arch = ArchSpec.from_dict(d.pop("arch"))
+
+
+
+
+        sha256 = d.pop("sha256")
+
+        size_bytes = d.pop("size_bytes")
+
+        format_ = ModelOutFormat(d.pop("format"))
+
+
+
+
+        num_parameters = d.pop("num_parameters")
+
+        final_layer = d.pop("final_layer")
+
+        def _parse_source_job_id(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        source_job_id = _parse_source_job_id(d.pop("source_job_id"))
+
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+
+
+
+        model_out = cls(
+            id=id,
+            name=name,
+            arch=arch,
+            sha256=sha256,
+            size_bytes=size_bytes,
+            format_=format_,
+            num_parameters=num_parameters,
+            final_layer=final_layer,
+            source_job_id=source_job_id,
+            created_at=created_at,
+        )
+
+
+        model_out.additional_properties = d
+        return model_out
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
