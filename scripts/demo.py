@@ -27,7 +27,15 @@ from latentgen.corruption import corrupt_labels
 from latentgen.data import load_digits, load_npz
 from latentgen.report import format_table
 from latentgen.train import Recipe, seeded_model, train
-from service.client import Client
+from latentgen_client import AuthenticatedClient
+from latentgen_client.api.artifacts import download_artifact
+from latentgen_client.api.datasets import create_dataset
+from latentgen_client.api.jobs import create_job, get_job_result
+from latentgen_client.api.models import create_model, download_model_weights
+from latentgen_client.models import (ArchSpec, BiasMode, DatasetSpec, DatasetUpload, DataSource, ModelUpload,
+                                     ProbeJobCreate, ProbeName, ProbeParams, RepairJobCreate, RepairParams)
+from latentgen_client.types import File
+from service.client import connect, download, ok, wait
 
 
 def free_port() -> int:
@@ -98,18 +106,18 @@ def train_memorizing_model(args, home: Path):
     return splits, weights
 
 
-def run_job(client: Client, body: dict, label: str) -> dict:
-    job = client.create_job(body)
+def run_job(client: AuthenticatedClient, body, label: str):
+    job = ok(create_job.sync_detailed(client=client, body=body))
 
     def show(j):
-        p = j["progress"]
-        total = f"/{p['total']}" if p.get("total") else ""
-        progress_line(f"  {label}: {j['status']} {p.get('stage') or ''} {p.get('current') or ''}{total}")
+        p = j.progress
+        total = f"/{p.total}" if p.total else ""
+        progress_line(f"  {label}: {j.status} {p.stage or ''} {p.current or ''}{total}")
 
-    job = client.wait(job["id"], on_progress=show)
+    job = wait(client, job.id, on_progress=show)
     print()
-    if job["status"] != "succeeded":
-        raise SystemExit(f"{label} job {job['status']}: {job.get('error')}")
+    if job.status != "succeeded":
+        raise SystemExit(f"{label} job {job.status}: {job.error}")
     return job
 
 
@@ -137,29 +145,38 @@ def main(argv=None) -> int:
     try:
         key = wait_ready(url, home, service)
         splits, weights = train_memorizing_model(args, home)
-        with Client(url, key, timeout=300) as client:
-            input_shape = list(splits.input_shape)
-            model = client.create_model(weights, {"name": "mlp", "input_shape": input_shape, "num_classes": 10},
-                                        name="demo-mlp")
-            if args.mnist:
-                dataset = client.create_dataset(home / "data.npz", train_labels=home / "train_labels.npy")
-            else:
-                dataset = client.create_dataset(source="digits", train_labels=home / "train_labels.npy")
-            print(f"Uploaded model {model['id']} and dataset {dataset['id']} over HTTP")
-            ids = {"model_id": model["id"], "dataset_id": dataset["id"]}
-            probe = run_job(client, {"kind": "probe", **ids, "params": {"probes": ["masc", "linear"]}}, "probe")
-            repair = run_job(client, {"kind": "repair", **ids, "params": {"bias": "zero"}}, "repair")
-            probe_result = client.get_job_result(probe["id"])
-            rows = probe_result["rows"]
-            plots = [client.download_artifact(a["id"], home / a["name"])
-                     for a in probe_result["artifacts"] if a["kind"] == "plot"]
-            summary = client.get_job_result(repair["id"])["summary"]
-            repaired_weights = client.download_model_weights(repair["output_model_id"], home / "repaired.safetensors")
+        with connect(url, key, timeout=300) as client:
+            arch = ArchSpec(name="mlp", input_shape=list(splits.input_shape), num_classes=10)
+            with open(weights, "rb") as f:
+                model = ok(create_model.sync_detailed(client=client, body=ModelUpload(
+                    weights=File(payload=f, file_name=weights.name), arch=arch, name="demo-mlp")))
+            with open(home / "train_labels.npy", "rb") as labels_file:
+                labels = File(payload=labels_file, file_name="train_labels.npy")
+                if args.mnist:
+                    with open(home / "data.npz", "rb") as data_file:
+                        dataset = ok(create_dataset.sync_detailed(client=client, body=DatasetUpload(
+                            spec=DatasetSpec(source=DataSource.NPZ), train_labels=labels,
+                            file=File(payload=data_file, file_name="data.npz"))))
+                else:
+                    dataset = ok(create_dataset.sync_detailed(client=client, body=DatasetUpload(
+                        spec=DatasetSpec(source=DataSource.DIGITS), train_labels=labels)))
+            print(f"Uploaded model {model.id} and dataset {dataset.id} over HTTP")
+            probe = run_job(client, ProbeJobCreate(kind="probe", model_id=model.id, dataset_id=dataset.id,
+                                                   params=ProbeParams(probes=[ProbeName.MASC, ProbeName.LINEAR])), "probe")
+            repair = run_job(client, RepairJobCreate(kind="repair", model_id=model.id, dataset_id=dataset.id,
+                                                     params=RepairParams(bias=BiasMode.ZERO)), "repair")
+            probe_result = ok(get_job_result.sync_detailed(probe.id, client=client))
+            rows = [r.to_dict() for r in probe_result.rows]
+            plots = [download(client, download_artifact, a.id, home / a.name)
+                     for a in probe_result.artifacts if a.kind == "plot"]
+            summary = ok(get_job_result.sync_detailed(repair.id, client=client)).summary
+            repaired_weights = download(client, download_model_weights, repair.output_model_id,
+                                        home / "repaired.safetensors")
         print("\nTest accuracy (true labels) of probes fitted on the corrupted training labels, per layer:\n")
         print(format_table(rows))
-        print(f"\nmodel as trained:          {summary['model_test_acc']:6.1%}")
-        print(f"repaired (no training):    {summary['repaired_test_acc']:6.1%}   "
-              f"({100 * summary['gain']:+.1f} points; last layer := linear probe of its input)")
+        print(f"\nmodel as trained:          {summary.model_test_acc:6.1%}")
+        print(f"repaired (no training):    {summary.repaired_test_acc:6.1%}   "
+              f"({100 * summary.gain:+.1f} points; last layer := linear probe of its input)")
         print(f"\nPlot: {', '.join(map(str, plots))}\nRepaired weights: {repaired_weights}\nAPI key: {home / 'local-key'}; the service stops now.")
     finally:
         os.killpg(service.pid, signal.SIGTERM)

@@ -158,3 +158,80 @@ def wait_job(client, headers, job_id: str, timeout: float = 300, until=TERMINAL)
         if time.monotonic() > deadline:
             raise AssertionError(f"job {job_id} still {job['status']} after {timeout}s: {job}")
         time.sleep(0.3)
+
+
+LATENTGEN = ["python", "-c", "import sys; from service.cli import main; sys.exit(main())"]
+
+
+class Serve:
+    """`latentgen serve` (API + its worker on SQLite and a local store) as a real process."""
+
+    def __init__(self, home: Path, log_path: Path, port: int | None = None, env: dict[str, str] | None = None):
+        self.home, self.log_path, self.port = home, log_path, port or free_port()
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("LATENTGEN_")}
+        self.env.update({"LATENTGEN_HOME": str(home), **(env or {})})
+        self.proc: subprocess.Popen | None = None
+        self.worker_pid: int | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def key(self) -> str:
+        return (self.home / "local-key").read_text().strip()
+
+    def start(self, timeout: float = 90) -> "Serve":
+        import sys
+
+        import httpx
+
+        command = [sys.executable, *LATENTGEN[1:], "serve", "--port", str(self.port)]
+        self.proc = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=open(self.log_path, "ab"),
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if httpx.get(self.url + "/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert self.proc.poll() is None, self.log_path.read_text()
+            assert time.monotonic() < deadline, self.log_path.read_text()
+            time.sleep(0.3)
+        self.worker_pid = int(self.log_path.read_text().rsplit("worker:   pid ", 1)[1].split(",")[0])
+        return self
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(40)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            raise
+
+    def kill(self) -> None:
+        """A crash: no graceful shutdown for the API or the worker."""
+        for pid in (self.worker_pid, self.proc.pid if self.proc else None):
+            if pid:
+                try:
+                    os.killpg(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        if self.proc:
+            self.proc.wait(10)
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie is not alive
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
