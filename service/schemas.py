@@ -283,6 +283,9 @@ LayerList = Annotated[list[Annotated[str, StringConstraints(min_length=1, max_le
 ProbeList = Annotated[list[ProbeName], Field(min_length=1, max_length=len(ProbeName),
                                              json_schema_extra={"uniqueItems": True})]
 
+EpochList = Annotated[list[Annotated[int, Field(ge=0, le=10000)]],
+                      Field(min_length=1, max_length=1000, json_schema_extra={"uniqueItems": True})]
+
 
 def _unique(v: list | None) -> list | None:
     if v is not None and len(set(v)) != len(v):
@@ -323,7 +326,9 @@ class TrainParams(BaseModel):
     seed: Seed = 0
     max_epochs: int = Field(default=50, ge=1, le=10000)
     target_train_acc: float = Field(default=1.0, gt=0.0, le=1.0)
-    checkpoint_epochs: list[Annotated[int, Field(ge=0, le=10000)]] | None = Field(default=None, max_length=1000)
+    checkpoint_epochs: EpochList | None = None
+
+    _unique = field_validator("checkpoint_epochs")(_unique)
 
 
 class DynamicsParams(BaseModel):
@@ -331,8 +336,7 @@ class DynamicsParams(BaseModel):
     layers: LayerList | None = None
     probes: ProbeList = [ProbeName.masc, ProbeName.linear]
     probe_options: ProbeOptions = ProbeOptions()
-    epochs: list[Annotated[int, Field(ge=0, le=10000)]] | None = Field(
-        default=None, min_length=1, max_length=1000, description="default: every checkpoint")
+    epochs: EpochList | None = Field(default=None, description="default: every checkpoint")
 
     _unique = field_validator("layers", "probes", "epochs")(_unique)
 

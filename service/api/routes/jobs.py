@@ -161,8 +161,12 @@ def _succeeded(db, job_id: str, owner_id: str) -> Job:
     return job
 
 
+ARTIFACT_LINKS = {op: {"operationId": op, "parameters": {"artifact_id": "$response.body#/artifacts/0/id"}}
+                  for op in ("getArtifact", "downloadArtifact")}
+
+
 @router.get("/{job_id}/result", operation_id="getJobResult", response_model=JobResult,
-            responses=errors(401, 404, 409))
+            responses={200: {"description": "the result", "links": ARTIFACT_LINKS}, **errors(401, 404, 409)})
 def get_job_result(job_id: str, owner: OwnerDep, db: DbDep):
     """The job's table (`rows`, typed per kind), its `summary` and its artifacts."""
     job = _succeeded(db, job_id, owner.id)
