@@ -37,8 +37,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(health.router)
     app.include_router(api_router)
-    # the whole body may exceed one file's limit by the multipart framing and small form fields
-    app.add_middleware(BodyLimitMiddleware, max_body=settings.max_upload_bytes + (1 << 20))
+    # a multipart body may exceed one file's limit by its framing and small form fields
+    app.add_middleware(BodyLimitMiddleware, max_body=settings.max_upload_bytes + (1 << 20),
+                       max_json_body=settings.max_json_bytes, chunk_timeout_s=settings.body_chunk_timeout_s)
     return app
 
 

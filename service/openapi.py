@@ -22,6 +22,7 @@ _DESCRIPTIONS = {
     400: "the request body could not be parsed (malformed multipart or JSON)",
     401: "missing or invalid API key",
     404: "no such object for this owner",
+    408: "the request body stopped arriving (LATENTGEN_BODY_CHUNK_TIMEOUT_S)",
     409: "conflict with the object's current state",
     410: "the stored bytes are gone",
     413: "the body or an uploaded file exceeds the size limit",

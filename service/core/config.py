@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     # uploads are staged here while hashed (bounded memory); must be a local disk
     staging_dir: Path | None = None
     max_upload_bytes: int = Field(default=1 << 30, gt=0)
+    # a JSON (or any non-multipart) request body: job parameters are small
+    max_json_bytes: int = Field(default=1 << 20, gt=0)
+    # a client that sends nothing of its body for this long gets 408 and its connection back
+    body_chunk_timeout_s: float = Field(default=30.0, gt=0)
 
     queue_default: str = "latentgen"
     queue_gpu: str = "gpu"

@@ -136,6 +136,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 408:
+        response_408 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_408
+
     if response.status_code == 413:
         response_413 = ErrorResponse.from_dict(response.json())
 

@@ -46,7 +46,7 @@ def _check_compatible(model: Model, dataset: Dataset) -> None:
     response_model=JobOut,
     responses={202: {"description": "the job is queued; poll getJob", "links": JOB_LINKS, "headers": {
                    "Location": {"description": "the job's URL", "schema": {"type": "string"}}}},
-               **errors(400, 401, 404, 413, 422, 503)},
+               **errors(400, 401, 404, 408, 413, 422, 503)},
     summary="Queue a probe, repair, train, dynamics or midway job",
 )
 def create_job(

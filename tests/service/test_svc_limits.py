@@ -1,0 +1,66 @@
+"""Request-body limits on a real HTTP server: JSON bodies are small, and a body that stops
+arriving is answered 408 and its connection closed, instead of holding a worker thread."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+
+import httpx
+import pytest
+
+from svc_helpers import free_port
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    import uvicorn
+
+    from service.core.config import Settings
+    from service.core.security import create_key
+    from service.main import create_app
+    from service.migrate import upgrade
+
+    home = tmp_path_factory.mktemp("limits")
+    settings = Settings(home=home, max_json_bytes=4096, body_chunk_timeout_s=1.0)
+    upgrade(settings.database_url)
+    app = create_app(settings)
+    with app.state.sessionmaker() as db:
+        key, _ = create_key(db, "limits")
+    port = free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", key, port
+    srv.should_exit = True
+    thread.join(10)
+    app.state.engine.dispose()
+
+
+def test_a_json_body_over_its_limit_is_413(server):
+    url, key, _ = server
+    body = {"kind": "probe", "model_id": "m", "dataset_id": "d", "params": {"layers": ["x" * 100] * 60}}
+    r = httpx.post(url + "/v1/jobs", json=body, headers={"Authorization": f"Bearer {key}"})
+    assert len(json.dumps(body)) > 4096
+    assert r.status_code == 413 and r.json()["error"] == {
+        "code": "payload_too_large", "message": "request body exceeds 4096 bytes", "field": None, "limit": 4096}
+
+
+def test_a_trickled_body_is_408_and_the_connection_is_closed(server):
+    url, key, port = server
+    body = json.dumps({"kind": "probe", "model_id": "m", "dataset_id": "d"}).encode()
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(b"POST /v1/jobs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  + f"Authorization: Bearer {key}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body[:5])
+        answer = b""
+        while chunk := s.recv(65536):  # the server answers, then closes: recv returns b""
+            answer += chunk
+    head, _, payload = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408"), answer
+    assert json.loads(payload)["error"]["code"] == "request_timeout"
