@@ -576,9 +576,10 @@ class Peak(BaseModel):
 
 
 class MidwayFinal(BaseModel):
-    pre_edit: MidwayRow | None
-    repaired: MidwayRow | None
-    control: MidwayRow | None
+    """Each arm's last epoch."""
+    pre_edit: EpochMetrics | None
+    repaired: EpochMetrics | None
+    control: EpochMetrics | None
 
 
 class ProbeSummary(BaseModel):

@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
-  from ..models.midway_row import MidwayRow
+  from ..models.epoch_metrics import EpochMetrics
 
 
 
@@ -23,16 +23,17 @@ T = TypeVar("T", bound="MidwayFinal")
 
 @_attrs_define
 class MidwayFinal:
-    """ 
+    """ Each arm's last epoch.
+
         Attributes:
-            pre_edit (MidwayRow | None):
-            repaired (MidwayRow | None):
-            control (MidwayRow | None):
+            pre_edit (EpochMetrics | None):
+            repaired (EpochMetrics | None):
+            control (EpochMetrics | None):
      """
 
-    pre_edit: MidwayRow | None
-    repaired: MidwayRow | None
-    control: MidwayRow | None
+    pre_edit: EpochMetrics | None
+    repaired: EpochMetrics | None
+    control: EpochMetrics | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -40,21 +41,21 @@ class MidwayFinal:
 
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.midway_row import MidwayRow # noqa: PLC0415
+        from ..models.epoch_metrics import EpochMetrics # noqa: PLC0415
         pre_edit: dict[str, Any] | None
-        if isinstance(self.pre_edit, MidwayRow):
+        if isinstance(self.pre_edit, EpochMetrics):
             pre_edit = self.pre_edit.to_dict()
         else:
             pre_edit = self.pre_edit
 
         repaired: dict[str, Any] | None
-        if isinstance(self.repaired, MidwayRow):
+        if isinstance(self.repaired, EpochMetrics):
             repaired = self.repaired.to_dict()
         else:
             repaired = self.repaired
 
         control: dict[str, Any] | None
-        if isinstance(self.control, MidwayRow):
+        if isinstance(self.control, EpochMetrics):
             control = self.control.to_dict()
         else:
             control = self.control
@@ -74,58 +75,58 @@ class MidwayFinal:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.midway_row import MidwayRow # noqa: PLC0415
+        from ..models.epoch_metrics import EpochMetrics # noqa: PLC0415
         d = dict(src_dict)
-        def _parse_pre_edit(data: object) -> MidwayRow | None:
+        def _parse_pre_edit(data: object) -> EpochMetrics | None:
             if data is None:
                 return data
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                pre_edit_type_0 = MidwayRow.from_dict(data)
+                pre_edit_type_0 = EpochMetrics.from_dict(data)
 
 
 
                 return pre_edit_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(MidwayRow | None, data)
+            return cast(EpochMetrics | None, data)
 
         pre_edit = _parse_pre_edit(d.pop("pre_edit"))
 
 
-        def _parse_repaired(data: object) -> MidwayRow | None:
+        def _parse_repaired(data: object) -> EpochMetrics | None:
             if data is None:
                 return data
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                repaired_type_0 = MidwayRow.from_dict(data)
+                repaired_type_0 = EpochMetrics.from_dict(data)
 
 
 
                 return repaired_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(MidwayRow | None, data)
+            return cast(EpochMetrics | None, data)
 
         repaired = _parse_repaired(d.pop("repaired"))
 
 
-        def _parse_control(data: object) -> MidwayRow | None:
+        def _parse_control(data: object) -> EpochMetrics | None:
             if data is None:
                 return data
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                control_type_0 = MidwayRow.from_dict(data)
+                control_type_0 = EpochMetrics.from_dict(data)
 
 
 
                 return control_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(MidwayRow | None, data)
+            return cast(EpochMetrics | None, data)
 
         control = _parse_control(d.pop("control"))
 

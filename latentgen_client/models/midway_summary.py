@@ -34,7 +34,7 @@ class MidwaySummary:
             edit_epoch (int):
             total_epochs (int):
             repair (None | RepairReport):
-            final (MidwayFinal):
+            final (MidwayFinal): Each arm's last epoch.
      """
 
     data: DataSummary
