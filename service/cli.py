@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -111,7 +112,91 @@ def cmd_requeue(args) -> int:
 
 def cmd_worker(args) -> int:
     settings = _settings(args.home)
-    return subprocess.call(worker_command(settings, args.concurrency), env=worker_env(settings))
+    command = worker_command(settings, args.concurrency)
+    # become the Celery worker: signals (SIGTERM from a supervisor) reach it directly
+    os.execve(command[0], command, worker_env(settings))
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: the kernel kills it when the serve process that started it dies,
+    however that happens (SIGKILL included)."""
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+class EmbeddedWorker:
+    """The worker process group that `latentgen serve` owns: started in its own session (so the
+    group holds the Celery main process and its pool), recorded in <home>/worker.pid, killed with
+    serve, restarted if it dies, and, if a serve that died left one behind, stopped before anything
+    is queued again."""
+
+    def __init__(self, settings: Settings, concurrency: int):
+        self.settings, self.concurrency = settings, concurrency
+        self.pid_file = Path(settings.home) / "worker.pid"
+        self.log_path = Path(settings.home) / "worker.log"
+        self.proc: subprocess.Popen | None = None
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+
+    def stop_leftover(self) -> bool:
+        """Kill the worker group a previous serve of this home left running; True if there was one."""
+        try:
+            pgid = int(self.pid_file.read_text().split()[0])
+        except (FileNotFoundError, ValueError, IndexError):
+            return False
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except ProcessLookupError:
+            return False
+        finally:
+            self.pid_file.unlink(missing_ok=True)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(pgid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+        return True
+
+    def start(self) -> subprocess.Popen:
+        with self._lock:
+            log = open(self.log_path, "ab")
+            self.proc = subprocess.Popen(worker_command(self.settings, self.concurrency, "embedded"),
+                                         env=worker_env(self.settings), stdout=log, stderr=subprocess.STDOUT,
+                                         start_new_session=True, preexec_fn=_die_with_parent)
+            self.pid_file.write_text(f"{self.proc.pid}\n")
+            return self.proc
+
+    def supervise(self) -> None:
+        """Restart the worker whenever it dies; its jobs are queued again once their leases run out."""
+        while not self._stopping.wait(1.0):
+            proc = self.proc
+            if proc is not None and proc.poll() is not None and not self._stopping.is_set():
+                print(f"  worker:   pid {proc.pid} exited ({proc.returncode}); starting a new one", flush=True)
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)  # its pool children, if any survived it
+                except ProcessLookupError:
+                    pass
+                new = self.start()
+                print(f"  worker:   pid {new.pid}, log {self.log_path.absolute()}", flush=True)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        proc = self.proc
+        if proc is not None and proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            deadline = time.monotonic() + 15
+            while proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.2)
+        if proc is not None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.pid_file.unlink(missing_ok=True)
 
 
 def cmd_serve(args) -> int:
@@ -124,25 +209,27 @@ def cmd_serve(args) -> int:
     Path(settings.home).mkdir(parents=True, exist_ok=True)
     upgrade(settings.database_url)
     key = _local_key(settings)
+    worker = None if args.no_worker else EmbeddedWorker(settings, args.concurrency)
+    leftover = worker.stop_leftover() if worker else False
     # whatever was queued or running when the embedded service last stopped runs again: no worker
-    # of this home is alive now, and tasks are idempotent by job id
+    # of this home is alive now (a leftover one was just stopped), and a job runs only under a claim
     from .queue import make_celery
     from .requeue import requeue_jobs
 
     with _session(settings) as db:
-        resumed = requeue_jobs(db, make_celery(settings), include_running=True)
-    worker = None
-    if not args.no_worker:
-        log = open(Path(settings.home) / "worker.log", "ab")
-        worker = subprocess.Popen(worker_command(settings, args.concurrency, "embedded"), env=worker_env(settings),
-                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        resumed = requeue_jobs(db, make_celery(settings), include_running=not args.no_worker)
+    if worker:
+        worker.start()
+        threading.Thread(target=worker.supervise, name="worker-supervisor", daemon=True).start()
     base = f"http://{args.host}:{args.port}"
     print(f"latentgen serving on {base}  (API docs: {base}/docs)", flush=True)
     print(f"  home:     {Path(settings.home).absolute()}", flush=True)
     print(f"  database: {settings.database_url}", flush=True)
     print(f"  broker:   {settings.broker_url}", flush=True)
+    if leftover:
+        print("  stopped:  a worker left running by a previous serve of this home", flush=True)
     if worker:
-        print(f"  worker:   pid {worker.pid}, log {Path(settings.home).absolute() / 'worker.log'}", flush=True)
+        print(f"  worker:   pid {worker.proc.pid}, log {worker.log_path.absolute()}", flush=True)
     if resumed:
         print(f"  resumed:  {len(resumed)} unfinished job(s) from the last run", flush=True)
     print(f"  API key:  {key}", flush=True)
@@ -153,13 +240,8 @@ def cmd_serve(args) -> int:
     try:
         uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
     finally:
-        if worker is not None and worker.poll() is None:
-            worker.send_signal(signal.SIGTERM)
-            deadline = time.monotonic() + 15
-            while worker.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.2)
-            if worker.poll() is None:
-                os.killpg(worker.pid, signal.SIGKILL)
+        if worker is not None:
+            worker.stop()
     return 0
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from .errors import not_found
-from .models import Artifact, Dataset, Model
+from .models import Artifact, Dataset, Model, Worker, utcnow
 
 T = TypeVar("T")
 
@@ -55,3 +55,11 @@ def result_columns(rows: list[dict[str, Any]]) -> list[str]:
             if k not in cols:
                 cols.append(k)
     return cols
+
+
+def live_workers(db: Session, heartbeat_s: float) -> int:
+    """Workers whose heartbeat is recent (within three periods)."""
+    from datetime import timedelta
+
+    cutoff = utcnow() - timedelta(seconds=3 * heartbeat_s)
+    return int(db.scalar(select(func.count()).select_from(Worker).where(Worker.last_seen >= cutoff)) or 0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
@@ -12,16 +14,29 @@ from .core.config import Settings, get_settings
 from .db import make_engine, make_sessionmaker
 from .limits import BodyLimitMiddleware
 from .queue import make_celery
-from .storage import UploadTooLarge, make_storage
+from .reaper import Reaper
+from .storage import UploadTooLarge, make_storage, sweep_staging
 
 DESCRIPTION = """Upload a network trained on noisy labels and the data it was trained on; measure,
 layer by layer, how much latent generalization it holds (MASC and linear probes); get back a
 repaired model whose last layer is the linear probe. Every request needs `Authorization: Bearer <key>`."""
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    settings = app.state.settings
+    sweep_staging(settings.staging_dir, settings.stale_upload_s)
+    reaper = Reaper(settings, app.state.sessionmaker, app.state.celery)
+    reaper.start()
+    try:
+        yield
+    finally:
+        reaper.stop()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    app = FastAPI(title="latentgen", version="0.1.0", description=DESCRIPTION)
+    app = FastAPI(title="latentgen", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.sessionmaker = make_sessionmaker(app.state.engine)

@@ -71,6 +71,21 @@ def stage_stream(src: BinaryIO, staging_dir: Path, max_bytes: int | None = None)
     return Staged(path=path, sha256=h.hexdigest(), size=size)
 
 
+def sweep_staging(staging_dir: Path, older_than_s: float) -> int:
+    """Remove staged uploads untouched for `older_than_s` (left by a process that died mid-upload)."""
+    import time
+
+    cutoff, removed = time.time() - older_than_s, 0
+    for path in Path(staging_dir).glob("upload-*") if Path(staging_dir).is_dir() else ():
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            pass
+    return removed
+
+
 def stage_file(path: Path, staging_dir: Path) -> Staged:
     with open(path, "rb") as f:
         return stage_stream(f, staging_dir)

@@ -15,3 +15,5 @@ from service.queue import make_celery  # noqa: E402
 
 app = make_celery(get_settings())
 app.conf.include = ["worker.tasks"]
+
+import worker.heartbeat  # noqa: E402,F401  (registers the heartbeat on worker start)

@@ -10,18 +10,22 @@ from __future__ import annotations
 import logging
 import math
 import os
+import socket
 import tempfile
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 
 from service.core.config import Settings, get_settings
+from service.crud import blob_referenced
 from service.db import make_engine, make_sessionmaker
 from service.models import Artifact, Dataset, Job, Model, utcnow
 from service.storage import make_storage, stage_file
@@ -77,10 +81,11 @@ def clean(value: Any) -> Any:
 
 
 class Progress:
-    """Writes progress to the job row (throttled) and raises JobCanceled once the row is canceled."""
+    """Writes progress to the job row (throttled) and raises JobCanceled once the row is canceled,
+    or once this attempt no longer holds the job (its lease was reclaimed after a stall)."""
 
-    def __init__(self, runner: "Runner", job_id: str, min_interval: float = 0.5):
-        self.runner, self.job_id, self.min_interval = runner, job_id, min_interval
+    def __init__(self, runner: "Runner", job_id: str, attempt: int, min_interval: float = 0.5):
+        self.runner, self.job_id, self.attempt, self.min_interval = runner, job_id, attempt, min_interval
         self._last = 0.0
         self._stage: str | None = None
 
@@ -91,13 +96,41 @@ class Progress:
         self._stage, self._last = stage, now
         with self.runner.sessions() as s:
             res = s.execute(
-                update(Job).where(Job.id == self.job_id, Job.status == "running").values(
+                update(Job).where(*self.runner.held(self.job_id, self.attempt)).values(
                     progress_stage=stage[:100], progress_current=int(current), progress_total=int(total),
                     updated_at=utcnow())
             )
             s.commit()
         if res.rowcount == 0:
             raise JobCanceled(self.job_id)
+
+
+class Lease(threading.Thread):
+    """Renews the job's lease while it runs: a worker that dies stops renewing, and the API queues
+    the job again once the lease has run out."""
+
+    def __init__(self, runner: "Runner", job_id: str, attempt: int):
+        super().__init__(name=f"lease-{job_id}", daemon=True)
+        self.runner, self.job_id, self.attempt = runner, job_id, attempt
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        while not self._halt.wait(self.runner.settings.job_lease_s / 3):
+            try:
+                with self.runner.sessions() as s:
+                    s.execute(update(Job).where(*self.runner.held(self.job_id, self.attempt))
+                              .values(lease_expires_at=self.runner.lease_end()))
+                    s.commit()
+            except Exception:  # noqa: BLE001 - the database is back at the next renewal
+                log.warning("job %s: lease renewal failed", self.job_id, exc_info=True)
+
+    def __enter__(self) -> "Lease":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._halt.set()
+        self.join(5)
 
 
 class Runner:
@@ -108,70 +141,105 @@ class Runner:
         self.storage = make_storage(settings)
         self.cache = Path(settings.worker_cache_dir)
         self.cache.mkdir(parents=True, exist_ok=True)
+        self.name = f"{socket.gethostname()}:{os.getpid()}"
 
     # ------------------------------------------------------------ lifecycle
+
+    def lease_end(self):
+        return utcnow() + timedelta(seconds=self.settings.job_lease_s)
+
+    @staticmethod
+    def held(job_id: str, attempt: int) -> tuple:
+        """The row conditions under which this attempt may still write: running, and not reclaimed."""
+        return Job.id == job_id, Job.status == "running", Job.attempts == attempt
 
     def run(self, job_id: str) -> str:
         job = self._claim(job_id)
         if job is None:
-            log.info("job %s: not queued or running any more, skipped", job_id)
+            log.info("job %s: not queued (or already held by a live worker), skipped", job_id)
             return "skipped"
-        log.info("job %s: %s, attempt %d", job.id, job.kind, job.attempts)
-        progress = Progress(self, job.id)
+        attempt = job.attempts
+        log.info("job %s: %s, attempt %d", job.id, job.kind, attempt)
+        progress = Progress(self, job.id, attempt)
         try:
-            with tempfile.TemporaryDirectory(prefix=f"job-{job.id}-", dir=self.cache) as tmp:
+            with Lease(self, job.id, attempt), \
+                    tempfile.TemporaryDirectory(prefix=f"job-{job.id}-", dir=self.cache) as tmp:
                 outcome = getattr(self, f"_run_{job.kind}")(job, progress, Path(tmp))
-                return self._finish(job, outcome)
+                return self._finish(job, attempt, outcome)
         except JobCanceled:
-            log.info("job %s: canceled", job_id)
+            log.info("job %s: canceled (or reclaimed)", job_id)
             return "canceled"
         except (ValueError, KeyError, FileNotFoundError) as e:  # DataError is a ValueError: bad input
             log.warning("job %s failed on its input: %s", job_id, e)
-            self._fail(job_id, "invalid_input", f"{type(e).__name__}: {e}")
+            self._fail(job_id, attempt, "invalid_input", f"{type(e).__name__}: {e}")
             return "failed"
         except Exception as e:  # noqa: BLE001 - recorded on the row, never lost
             log.error("job %s crashed:\n%s", job_id, traceback.format_exc())
-            self._fail(job_id, "internal_error", f"{type(e).__name__}: {e}")
+            # the details (SQL, paths, parameters) stay in the worker's log
+            self._fail(job_id, attempt, "internal_error",
+                       f"the job failed on the server ({type(e).__name__}); its worker's log has the details")
             return "failed"
 
     def _claim(self, job_id: str) -> Job | None:
+        """queued -> running with a fresh lease (attempts + 1): of concurrent deliveries, one wins.
+        A running job whose lease has run out is taken over too (its worker died)."""
         now = utcnow()
         with self.sessions() as s:
             res = s.execute(
-                update(Job).where(Job.id == job_id, Job.status.in_(("queued", "running"))).values(
+                update(Job).where(Job.id == job_id, or_(
+                    Job.status == "queued", and_(Job.status == "running", Job.lease_expires_at < now))).values(
                     status="running", attempts=Job.attempts + 1, started_at=func.coalesce(Job.started_at, now),
-                    updated_at=now, error=None, progress_stage="starting", progress_current=0, progress_total=0)
+                    updated_at=now, error=None, progress_stage="starting", progress_current=0, progress_total=0,
+                    lease_expires_at=self.lease_end(), worker=self.name[:200])
             )
             s.commit()
             if res.rowcount == 0:
                 return None
             return s.get(Job, job_id)
 
-    def _fail(self, job_id: str, code: str, message: str) -> None:
+    def _fail(self, job_id: str, attempt: int, code: str, message: str) -> None:
         now = utcnow()
         with self.sessions() as s:
-            s.execute(update(Job).where(Job.id == job_id, Job.status == "running").values(
-                status="failed", error={"code": code, "message": message[:4000]}, finished_at=now, updated_at=now))
+            s.execute(update(Job).where(*self.held(job_id, attempt)).values(
+                status="failed", error={"code": code, "message": message[:4000]}, finished_at=now, updated_at=now,
+                lease_expires_at=None))
             s.commit()
 
-    def _finish(self, job: Job, out: Outcome) -> str:
-        # blobs first (content-addressed: a retry or a duplicate writes the same keys)
-        arts = []
-        for a in out.artifacts:
-            st = stage_file(a.path, self.cache)
-            try:
-                self.storage.put(st)
-            finally:
-                st.discard()
-            arts.append((a, st.sha256, st.size))
-        model_blob = None
-        if out.model is not None:
-            st = stage_file(out.model.path, self.cache)
-            try:
-                self.storage.put(st)
-            finally:
-                st.discard()
-            model_blob = (st.sha256, st.size)
+    def _store(self, path: Path) -> tuple[str, int, bool]:
+        """Put a file into the object store: (sha256, size, whether this put created the blob)."""
+        st = stage_file(path, self.cache)
+        try:
+            return st.sha256, st.size, self.storage.put(st)
+        finally:
+            st.discard()
+
+    def _finish(self, job: Job, attempt: int, out: Outcome) -> str:
+        # blobs first (content-addressed: a retry or a duplicate writes the same keys); a failed
+        # commit removes those this call created and nothing references
+        created: list[str] = []
+        try:
+            arts = []
+            for a in out.artifacts:
+                sha, size, new = self._store(a.path)
+                created += [sha] if new else []
+                arts.append((a, sha, size))
+            model_blob = None
+            if out.model is not None:
+                sha, size, new = self._store(out.model.path)
+                created += [sha] if new else []
+                model_blob = (sha, size)
+            self._commit(job, attempt, out, arts, model_blob)
+        except BaseException:
+            with self.sessions() as s:
+                for sha in created:
+                    if not blob_referenced(s, sha):
+                        self.storage.delete(sha)
+            raise
+        log.info("job %s: succeeded", job.id)
+        return "succeeded"
+
+    def _commit(self, job: Job, attempt: int, out: Outcome, arts: list, model_blob: tuple | None) -> None:
+        """Results, artifacts, the output model and the job's new status in one transaction."""
         now = utcnow()
         with self.sessions() as s:
             output_model_id = None
@@ -179,9 +247,10 @@ class Runner:
                 existing = s.scalars(select(Model).where(Model.owner_id == job.owner_id,
                                                          Model.sha256 == model_blob[0])).first()
                 if existing is None:
-                    m = Model(owner_id=job.owner_id, name=out.model.name, arch=out.model.arch, sha256=model_blob[0],
-                              size_bytes=model_blob[1], format="safetensors", num_parameters=out.model.num_parameters,
-                              layers=out.model.layers, final_layer=out.model.final_layer, source_job_id=job.id)
+                    m = Model(owner_id=job.owner_id, name=(out.model.name or "")[:200] or None, arch=out.model.arch,
+                              sha256=model_blob[0], size_bytes=model_blob[1], format="safetensors",
+                              num_parameters=out.model.num_parameters, layers=out.model.layers,
+                              final_layer=out.model.final_layer, source_job_id=job.id)
                     s.add(m)
                     s.flush()
                     output_model_id = m.id
@@ -192,16 +261,14 @@ class Runner:
             for a, sha, size in arts:
                 s.add(Artifact(owner_id=job.owner_id, job_id=job.id, kind=a.kind, name=a.name,
                                media_type=a.media_type, sha256=sha, size_bytes=size))
-            res = s.execute(update(Job).where(Job.id == job.id, Job.status == "running").values(
+            res = s.execute(update(Job).where(*self.held(job.id, attempt)).values(
                 status="succeeded", finished_at=now, updated_at=now, output_model_id=output_model_id,
-                progress_stage="done", error=None,
+                progress_stage="done", error=None, lease_expires_at=None,
                 result=clean({"rows": out.rows, "summary": out.summary})))
             if res.rowcount == 0:
                 s.rollback()
                 raise JobCanceled(job.id)
             s.commit()
-        log.info("job %s: succeeded", job.id)
-        return "succeeded"
 
     # ------------------------------------------------------------ inputs
 

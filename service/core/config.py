@@ -47,6 +47,14 @@ class Settings(BaseSettings):
     # must exceed the longest job: an unacked message is redelivered after this long
     visibility_timeout_s: int = Field(default=48 * 3600, gt=0)
 
+    # a running job's lease: its worker renews it every third of this; a job whose lease has run out
+    # (its worker died) is queued again by the API once, automatically
+    job_lease_s: float = Field(default=60.0, gt=0)
+    # workers record they are alive this often; /readyz counts those seen within three periods
+    worker_heartbeat_s: float = Field(default=10.0, gt=0)
+    # staged uploads untouched for this long were left by a process that died: swept
+    stale_upload_s: float = Field(default=3600.0, gt=0)
+
     # worker side
     device: str | None = None
     worker_cache_dir: Path | None = None

@@ -77,7 +77,9 @@ def test_healthz_and_readyz(client):
     assert client.get("/healthz").json() == {"status": "ok", "checks": {}}
     r = client.get("/readyz")
     assert r.status_code == 200, r.text
-    assert r.json()["checks"] == {"database": "ok", "broker": "ok", "storage": "ok"}
+    checks = r.json()["checks"]
+    assert {k: checks[k] for k in ("database", "broker", "storage")} == {"database": "ok", "broker": "ok", "storage": "ok"}
+    assert checks["workers"] == "ok (1 alive)"  # the stack's one worker process
 
 
 def test_readyz_reports_an_unreachable_broker(stack):
@@ -498,7 +500,7 @@ def test_duplicate_delivery_is_idempotent(client, alice, stack, app, probe_job):
         before = db.get(Job, job["id"])
         result_before = before.result
     enqueue_job(app.state.celery, job["id"], job["queue"])  # the same message again
-    stack.worker.wait_log(f"job {job['id']}: not queued or running any more, skipped", timeout=120)
+    stack.worker.wait_log(f"job {job['id']}: not queued (or already held by a live worker), skipped", timeout=120)
     after = client.get(f"/v1/jobs/{job['id']}", headers=alice).json()
     assert after["attempts"] == job["attempts"] and after["finished_at"] == job["finished_at"]
     with stack.sessionmaker() as db:

@@ -69,7 +69,7 @@ def sync_detailed(
 ) -> Response[Health]:
     """ Readyz
 
-     Database, broker and storage are reachable.
+     Database, broker and storage are reachable, and at least one worker is alive.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -97,7 +97,7 @@ def sync(
 ) -> Health | None:
     """ Readyz
 
-     Database, broker and storage are reachable.
+     Database, broker and storage are reachable, and at least one worker is alive.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -120,7 +120,7 @@ async def asyncio_detailed(
 ) -> Response[Health]:
     """ Readyz
 
-     Database, broker and storage are reachable.
+     Database, broker and storage are reachable, and at least one worker is alive.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,7 +148,7 @@ async def asyncio(
 ) -> Health | None:
     """ Readyz
 
-     Database, broker and storage are reachable.
+     Database, broker and storage are reachable, and at least one worker is alive.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

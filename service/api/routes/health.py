@@ -5,7 +5,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from ...schemas import Health
-from ..deps import CeleryDep, DbDep, StorageDep
+from ...crud import live_workers
+from ..deps import CeleryDep, DbDep, SettingsDep, StorageDep
 
 router = APIRouter(tags=["health"])
 
@@ -17,8 +18,8 @@ def healthz() -> Health:
 
 
 @router.get("/readyz", operation_id="readyz", response_model=Health, responses={503: {"model": Health}})
-def readyz(db: DbDep, storage: StorageDep, celery: CeleryDep) -> JSONResponse:
-    """Database, broker and storage are reachable."""
+def readyz(db: DbDep, storage: StorageDep, celery: CeleryDep, settings: SettingsDep) -> JSONResponse:
+    """Database, broker and storage are reachable, and at least one worker is alive."""
     checks: dict[str, str] = {}
     try:
         db.execute(text("SELECT 1"))
@@ -32,10 +33,15 @@ def readyz(db: DbDep, storage: StorageDep, celery: CeleryDep) -> JSONResponse:
     except Exception as e:  # noqa: BLE001
         checks["broker"] = f"error: {type(e).__name__}"
     try:
+        alive = live_workers(db, settings.worker_heartbeat_s)
+        checks["workers"] = f"ok ({alive} alive)" if alive else "error: no worker alive"
+    except Exception as e:  # noqa: BLE001
+        checks["workers"] = f"error: {type(e).__name__}"
+    try:
         storage.check()
         checks["storage"] = "ok"
     except Exception as e:  # noqa: BLE001
         checks["storage"] = f"error: {type(e).__name__}"
-    ok = all(v == "ok" for v in checks.values())
+    ok = all(v.startswith("ok") for v in checks.values())
     return JSONResponse(Health(status="ok" if ok else "unavailable", checks=checks).model_dump(),
                         status_code=200 if ok else 503)
