@@ -14,6 +14,7 @@ named after the `Add` node (its output is the logits) and its ":input" is the `M
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ PASS_THROUGH = frozenset({"Identity", "Dropout", "Flatten", "Reshape", "Squeeze"
 HEAD_PASS_THROUGH = frozenset({"Identity", "Flatten"})
 FLOAT_TYPES = {TensorProto.FLOAT: np.float32, TensorProto.FLOAT16: np.float16, TensorProto.DOUBLE: np.float64}
 MAX_SESSIONS = 4
+DRY_RUN_SECONDS = 60.0  # bound on the one batch run when a network is loaded (e.g. a Loop that never ends)
 
 
 @dataclass(frozen=True)
@@ -192,11 +194,11 @@ class OnnxNetwork(Network):
         candidates = [node for node in graph.nodes if node.op_type in LAYER_OPS]
         values = list(dict.fromkeys([node.output[0] for node in candidates] + ([head.input] if head else [])))
         try:
-            results = self._run_values(values, torch.zeros(2, *self.input_shape), torch.device("cpu"))
-        except NetworkError:
-            raise
-        except Exception as e:  # noqa: BLE001 - onnxruntime refuses or fails on the graph
-            raise NetworkError("onnx_runtime", f"onnxruntime cannot run the model: {str(e).strip()[:500]}") from e
+            results = self._run_values(values, torch.zeros(2, *self.input_shape), torch.device("cpu"),
+                                       time_limit=DRY_RUN_SECONDS)
+        except Exception as e:  # noqa: BLE001 - onnxruntime refuses, fails or is stopped on the graph
+            raise NetworkError("onnx_runtime", f"onnxruntime cannot run the model on a batch of 2 zeros within "
+                                               f"{DRY_RUN_SECONDS:g} s: {str(e).strip()[:500]}") from e
         logits = results[self._output]
         if logits.ndim != 2 or logits.shape[0] != 2 or logits.shape[1] < 2:
             raise NetworkError("onnx_io", f"the output must be (batch, classes) with at least 2 classes; "
@@ -307,11 +309,22 @@ class OnnxNetwork(Network):
             self._sessions.popitem(last=False)
         return session
 
-    def _run_values(self, values: Sequence[str], x: torch.Tensor, device: torch.device) -> dict[str, np.ndarray]:
+    def _run_values(self, values: Sequence[str], x: torch.Tensor, device: torch.device,
+                    time_limit: float | None = None) -> dict[str, np.ndarray]:
+        import onnxruntime as ort
+
         values = tuple(v for v in dict.fromkeys(values) if v != self._output)
         session = self._session(values, device)
         feed = {self._input.name: np.ascontiguousarray(x.detach().cpu().numpy(), dtype=self._input_dtype)}
-        results = session.run([self._output, *values], feed)
+        options = ort.RunOptions()
+        timer = None if time_limit is None else threading.Timer(time_limit, setattr, (options, "terminate", True))
+        if timer is not None:
+            timer.start()
+        try:
+            results = session.run([self._output, *values], feed, options)
+        finally:
+            if timer is not None:
+                timer.cancel()
         return dict(zip([self._output, *values], results))
 
     def _value_of(self, layer: str) -> str:

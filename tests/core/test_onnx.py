@@ -8,7 +8,6 @@ import onnx
 import onnxruntime as ort
 import pytest
 import torch
-from onnx import numpy_helper
 from torch import nn
 
 from latentgen.corruption import corrupt_labels

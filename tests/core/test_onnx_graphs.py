@@ -168,3 +168,27 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path):
     path = save(hand_model(), tmp_path / "big.onnx")
     error = refused(path, max_bytes=100)
     assert error.code == "onnx_too_large" and "over the limit of 100" in error.message
+
+
+@pytest.mark.timeout(120)
+def test_a_graph_that_runs_forever_is_stopped_and_refused(tmp_path, monkeypatch):
+    import latentgen.networks.onnx_backend as onnx_backend
+
+    monkeypatch.setattr(onnx_backend, "DRY_RUN_SECONDS", 1.0)
+    value = helper.make_tensor_value_info
+    body = helper.make_graph(  # adds 1 per iteration, 10**12 iterations
+        [helper.make_node("Identity", ["cond_in"], ["cond_out"]), helper.make_node("Add", ["acc_in", "one"], ["acc_out"])],
+        "body", [value("i", TensorProto.INT64, []), value("cond_in", TensorProto.BOOL, []),
+                 value("acc_in", TensorProto.FLOAT, ["batch", 3])],
+        [value("cond_out", TensorProto.BOOL, []), value("acc_out", TensorProto.FLOAT, ["batch", 3])],
+        [numpy_helper.from_array(np.ones(3, np.float32), "one")])
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "W"], ["h"], name="hidden"),
+         helper.make_node("Loop", ["trip", "cond", "h"], ["logits"], name="loop", body=body)],
+        "forever", [value("x", TensorProto.FLOAT, ["batch", 4])], [value("logits", TensorProto.FLOAT, ["batch", 3])],
+        [numpy_helper.from_array(np.ones((4, 3), np.float32), "W"), numpy_helper.from_array(np.array(10**12), "trip"),
+         numpy_helper.from_array(np.array(True), "cond")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    error = refused(save(model, tmp_path / "forever.onnx"))
+    assert error.code == "onnx_runtime" and "within 1 s" in error.message
