@@ -22,12 +22,13 @@ from .errors import ApiError
 NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
 
 
-def inspect_network(path: Path, arch: dict[str, Any] | None) -> dict[str, Any]:
-    """`latentgen.networks.inspect_upload` (validation: the core's one loader), its errors as 422s."""
-    from latentgen.networks import NetworkError, inspect_upload
+def inspect_network(path: Path, arch: dict[str, Any] | None, max_bytes: int | None = None) -> dict[str, Any]:
+    """`latentgen.networks.inspect_upload` (validation: the core's one loader; `arch` None: an ONNX
+    file, at most `max_bytes` long), its errors as 422s."""
+    from latentgen.networks import MAX_ONNX_BYTES, NetworkError, inspect_upload
 
     try:
-        return inspect_upload(path, arch)
+        return inspect_upload(path, arch, MAX_ONNX_BYTES if max_bytes is None else max_bytes)
     except NetworkError as e:
         raise ApiError(422, e.code, e.message, e.field, **e.extra) from e
 

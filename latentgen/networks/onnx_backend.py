@@ -271,9 +271,9 @@ class OnnxNetwork(Network):
             if name not in self._values:
                 continue
             meta = {p.key: p.value for p in node.metadata_props}
-            if "pkg.torch.onnx.name_scopes" in meta:
-                scopes = ast.literal_eval(meta["pkg.torch.onnx.name_scopes"])
-            else:
+            try:
+                scopes = ast.literal_eval(meta["pkg.torch.onnx.name_scopes"])  # a literal: nothing runs
+            except (KeyError, ValueError, SyntaxError, RecursionError):
                 scopes = node.name.split("/")
             if module in scopes:
                 found = name
