@@ -1,8 +1,8 @@
 """latentgen: find and repair latent generalization in networks that memorized noisy labels.
 
-The science core: label corruption, the paper's models and training, batched activation
-extraction, MASC and linear probes, last-layer repair and training dynamics. Pure library:
-no web, database or queue imports.
+The science core: label corruption, the paper's models and training, networks (torch and ONNX
+backends, one loader of uploaded files), batched activation extraction, MASC and linear probes,
+last-layer repair and training dynamics. Pure library: no web, database or queue imports.
 """
 
 import os

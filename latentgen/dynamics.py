@@ -1,5 +1,6 @@
 """Training dynamics of latent generalization (METHOD.md §7): probe chosen layers with chosen
-probes at each checkpoint of a run, and find where each peaks.
+probes at each checkpoint of a run (a training run's state dicts, or networks the user brings,
+each with its epoch label), and find where each peaks.
 
 Selection without the test set (§11): `carve_validation` holds out part of the training data,
 labelled with its corrupted labels only, and `select_on_validation` picks the best epoch, layer
@@ -20,6 +21,7 @@ from torch import nn
 from latentgen.corruption import CorruptedLabels
 from latentgen.data import Splits
 from latentgen.extract import Progress
+from latentgen.networks import Network, as_network
 from latentgen.report import probe_model
 
 COLUMNS = ("epoch", "layer", "probe", "metric", "value")
@@ -64,12 +66,47 @@ def probe_checkpoints(
 ) -> DynamicsResult:
     """`report.probe_model` at every checkpoint, in epoch order, each loaded into a fresh model
     from `model_factory()`. `progress("checkpoints", done, total)` after each checkpoint."""
-    result = DynamicsResult()
-    epochs = sorted(checkpoints)
-    for done, epoch in enumerate(epochs, start=1):
+    def load(epoch: int) -> nn.Module:
         model = model_factory()
         model.load_state_dict(checkpoints[epoch])
-        rows = probe_model(model, splits, labels, layers=layers, probes=probes, probe_options=probe_options,
+        return model
+
+    return _probe_epochs(sorted(checkpoints), load, splits, labels, layers, probes, probe_options, progress, device)
+
+
+def probe_networks(
+    networks: Mapping[int, Network | nn.Module],
+    splits: Splits,
+    labels: CorruptedLabels,
+    layers: Sequence[str] | None = None,
+    probes: Sequence[str] = ("masc", "linear"),
+    probe_options: Mapping[str, dict] | None = None,
+    progress: Progress | None = None,
+    device=None,
+) -> DynamicsResult:
+    """`report.probe_model` on each network, keyed by its epoch label, in epoch order: the dynamics
+    of a run whose checkpoints the user brings (torch or ONNX). They must share one architecture:
+    the same layers (names, operators and output shapes)."""
+    if not networks:
+        raise ValueError("no networks to probe")
+    epochs = sorted(networks)
+    shape = tuple(splits.input_shape)
+    # the layer listing holds the output layer, so equal listings also mean equal numbers of classes
+    signatures = {epoch: as_network(networks[epoch], shape).layers() for epoch in epochs}
+    first = signatures[epochs[0]]
+    for epoch in epochs[1:]:
+        if signatures[epoch] != first:
+            raise ValueError(f"the network of epoch {epoch} has another architecture than that of epoch {epochs[0]} "
+                             "(its layers or their output shapes differ)")
+    return _probe_epochs(epochs, networks.__getitem__, splits, labels, layers, probes, probe_options, progress, device)
+
+
+def _probe_epochs(epochs: Sequence[int], load: Callable[[int], Network | nn.Module], splits: Splits,
+                  labels: CorruptedLabels, layers, probes, probe_options, progress: Progress | None,
+                  device) -> DynamicsResult:
+    result = DynamicsResult()
+    for done, epoch in enumerate(epochs, start=1):
+        rows = probe_model(load(epoch), splits, labels, layers=layers, probes=probes, probe_options=probe_options,
                            device=device)
         result.table.extend({"epoch": epoch, **row} for row in rows)
         if progress:

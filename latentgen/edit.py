@@ -1,9 +1,9 @@
-"""Repair: write the linear probe of the last hidden layer into the final `nn.Linear`
-(METHOD.md §6). No true labels, no test data, no gradient step."""
+"""Repair: write the linear probe of the last hidden layer into the final linear layer
+(METHOD.md §6) of any `Network` (torch: the final `nn.Linear`; ONNX: its Gemm or MatMul + Add).
+No true labels, no test data, no gradient step."""
 
 from __future__ import annotations
 
-import copy
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -11,13 +11,13 @@ import torch
 from torch import nn
 
 from latentgen.extract import INPUT_SUFFIX, Progress, class_statistics, forward_batches
-from latentgen.models import final_linear
+from latentgen.networks import Network, as_network
 from latentgen.probes import LinearProbe
 
 
 @dataclass
 class RepairReport:
-    layer: str  # dotted name of the edited nn.Linear
+    layer: str  # name of the edited layer (torch: dotted module name; ONNX: node name)
     in_features: int
     out_features: int
     delta_norm: float  # Frobenius norm of the weight change
@@ -28,37 +28,41 @@ class RepairReport:
         return asdict(self)
 
 
-def _check_final_output(model: nn.Module, layer: str, train_data, batch_size: int, device) -> None:
-    """The edit is only meaningful if the final Linear's output is the model's output."""
-    for outputs, logits, _ in forward_batches(model, train_data, [layer], batch_size, device):
-        if outputs[layer].shape != logits.flatten(1).shape or not torch.allclose(outputs[layer], logits.flatten(1)):
-            raise ValueError(f"the model's output is not the output of its last nn.Linear {layer!r}; "
+def _check_final_output(network: Network, layer: str, train_data, batch_size: int, device) -> None:
+    """The edit is only meaningful if the final linear layer's output is the network's output."""
+    for outputs, logits, _ in forward_batches(network, train_data, [layer], batch_size, device):
+        logits = logits.flatten(1).float()
+        if outputs[layer].shape != logits.shape or not torch.allclose(outputs[layer], logits):
+            kind = "nn.Linear" if network.backend == "torch" else "linear layer"
+            raise ValueError(f"the model's output is not the output of its last {kind} {layer!r}; "
                              "repair needs a model that ends in a linear layer")
         return
 
 
-def repair_last_layer(model: nn.Module, train_data, corrupted_labels, bias: str = "zero", batch_size: int = 256,
-                      device=None, progress: Progress | None = None) -> tuple[nn.Module, RepairReport]:
-    """A copy of `model` whose final `nn.Linear` has weight W (the linear probe fitted on that
-    layer's input over `train_data` grouped by `corrupted_labels`) and zero bias (or the trained
-    one with bias="keep"). Every other parameter is untouched."""
+def repair_last_layer(model: Network | nn.Module, train_data, corrupted_labels, bias: str = "zero",
+                      batch_size: int = 256, device=None,
+                      progress: Progress | None = None) -> tuple[Network | nn.Module, RepairReport]:
+    """A copy of `model` (same type: Network or nn.Module) whose final linear layer has weight W
+    (the linear probe fitted on that layer's input over `train_data` grouped by
+    `corrupted_labels`) and zero bias (or the trained one with bias="keep"). Every other
+    parameter is untouched. A network without a final linear layer raises `NetworkError`
+    (code "no_final_linear")."""
     if bias not in ("zero", "keep"):
         raise ValueError(f"bias must be 'zero' or 'keep', got {bias!r}")
-    edited = copy.deepcopy(model)
-    name, linear = final_linear(edited)
-    _check_final_output(edited, name, train_data, batch_size, device)
+    edited = as_network(model).copy()
+    final = edited.require_final_layer()
+    _check_final_output(edited, final.name, train_data, batch_size, device)
     labels = np.asarray(corrupted_labels.cpu() if isinstance(corrupted_labels, torch.Tensor) else corrupted_labels)
-    if labels.size and labels.max() >= linear.out_features:
-        raise ValueError(f"labels reach class {labels.max()} but {name!r} has {linear.out_features} outputs")
-    key = name + INPUT_SUFFIX
-    stats = class_statistics(edited, train_data, labels, [key], num_classes=linear.out_features,
+    if labels.size and labels.max() >= final.out_features:
+        raise ValueError(f"labels reach class {labels.max()} but {final.name!r} has {final.out_features} outputs")
+    key = final.name + INPUT_SUFFIX
+    stats = class_statistics(edited, train_data, labels, [key], num_classes=final.out_features,
                              batch_size=batch_size, device=device, progress=progress)[key]
     probe = LinearProbe(device=stats.second_moments.device).fit_statistics(stats)
-    with torch.no_grad():
-        new_weight = torch.as_tensor(probe.W, dtype=linear.weight.dtype, device=linear.weight.device)
-        delta = float((new_weight - linear.weight).norm())
-        linear.weight.copy_(new_weight)
-        if linear.bias is not None and bias == "zero":
-            linear.bias.zero_()
-    report = RepairReport(name, linear.in_features, linear.out_features, delta, bias, probe.signs_.tolist())
-    return edited, report
+    old_weight, old_bias = edited.final_weights()
+    new_weight = torch.as_tensor(probe.W, dtype=torch.float32).cpu()
+    new_bias = None if old_bias is None else (torch.zeros_like(old_bias) if bias == "zero" else old_bias)
+    edited.set_final_weights(new_weight, new_bias)
+    report = RepairReport(final.name, final.in_features, final.out_features, float((new_weight - old_weight).norm()),
+                          bias, probe.signs_.tolist())
+    return (edited.module if isinstance(model, nn.Module) else edited), report

@@ -1,5 +1,6 @@
-"""Layer-wise representations (METHOD.md §3): batched forward passes with hooks that are always
-removed, the model in eval mode, under `torch.inference_mode()`.
+"""Layer-wise representations (METHOD.md §3): batched forward passes of any `Network` (or bare
+`nn.Module`) capturing chosen layers (torch: hooks that are always removed, the model in eval
+mode, under `torch.inference_mode()`; ONNX: extra graph outputs).
 
 Two forms: `extract` returns the flattened outputs of chosen layers, and `class_statistics`
 streams over the data accumulating per class only what the MASC and linear probes need
@@ -8,8 +9,6 @@ streams over the data accumulating per class only what the MASC and linear probe
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Callable, Iterator, Sequence
 
 import numpy as np
@@ -18,87 +17,17 @@ from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
 from latentgen.device import resolve_device
+from latentgen.networks import Network, as_network
+from latentgen.networks.base import INPUT_SUFFIX, LayerInfo  # noqa: F401  (re-exported)
+from latentgen.networks.torch_backend import capture  # noqa: F401  (re-exported)
 
 Progress = Callable[[str, int, int], None]
 
 
-@dataclass(frozen=True)
-class LayerInfo:
-    name: str
-    type: str
-    output_shape: tuple[int, ...]
-
-    @property
-    def dim(self) -> int:
-        return int(np.prod(self.output_shape))
-
-
-def _model_device(model: nn.Module) -> torch.device:
-    tensor = next(iter(model.parameters()), None)
-    return tensor.device if tensor is not None else torch.device("cpu")
-
-
-@contextmanager
-def _eval_mode(model: nn.Module):
-    was_training = model.training
-    model.eval()
-    try:
-        yield
-    finally:
-        model.train(was_training)
-
-
-INPUT_SUFFIX = ":input"
-
-
-@contextmanager
-def capture(model: nn.Module, layers: Sequence[str], sink: Callable[[str, torch.Tensor], None]):
-    """Forward hooks that hand each named layer's output to `sink(name, output)`; a name ending in
-    ":input" (e.g. "classifier:input") hands over the layer's input instead. Removed on exit
-    whatever happens inside."""
-    modules = dict(model.named_modules())
-    targets = {name: name.removesuffix(INPUT_SUFFIX) for name in layers}
-    unknown = [name for name, module in targets.items() if module not in modules or module == ""]
-    if unknown:
-        raise ValueError(f"unknown layers {unknown}; see list_layers(model, input_shape) for the names")
-    handles = []
-    try:
-        for name, module in targets.items():
-            if name.endswith(INPUT_SUFFIX):
-                def pre_hook(_module, inputs, name=name):
-                    if inputs and isinstance(inputs[0], torch.Tensor):
-                        sink(name, inputs[0])
-                handles.append(modules[module].register_forward_pre_hook(pre_hook))
-            else:
-                def hook(_module, _inputs, output, name=name):
-                    if isinstance(output, torch.Tensor):
-                        sink(name, output)
-                handles.append(modules[module].register_forward_hook(hook))
-        yield
-    finally:
-        for handle in handles:
-            handle.remove()
-
-
-def list_layers(model: nn.Module, input_shape: Sequence[int]) -> list[LayerInfo]:
-    """Every named submodule with its type and output shape (batch dimension excluded) for one
-    input of `input_shape`, in the order the forward pass reaches them. A module called more than
-    once per forward pass reports its last call."""
-    shapes: dict[str, tuple[int, ...]] = {}
-    names = [name for name, _ in model.named_modules() if name]
-    types = {name: type(m).__name__ for name, m in model.named_modules()}
-
-    def sink(name, output):
-        shapes.pop(name, None)  # re-insert to keep the order of the last call
-        shapes[name] = tuple(output.shape[1:])
-
-    device = _model_device(model)
-    with _eval_mode(model), torch.inference_mode(), capture(model, names, sink):
-        try:
-            model(torch.zeros(1, *input_shape, device=device))
-        except RuntimeError as exc:
-            raise ValueError(f"the model does not accept inputs of shape {tuple(input_shape)}: {exc}") from exc
-    return [LayerInfo(name, types[name], shape) for name, shape in shapes.items()]
+def list_layers(model: Network | nn.Module, input_shape: Sequence[int] | None = None) -> list[LayerInfo]:
+    """The network's layers with their types and output shapes (batch dimension excluded), in
+    forward order; a bare `nn.Module` needs `input_shape` (see `torch_backend.list_layers`)."""
+    return as_network(model, input_shape).layers()
 
 
 def iter_batches(data, batch_size: int, labels=None) -> Iterator[tuple[torch.Tensor, torch.Tensor | None]]:
@@ -128,25 +57,16 @@ def iter_batches(data, batch_size: int, labels=None) -> Iterator[tuple[torch.Ten
         raise ValueError(f"{len(label_tensor)} labels for {seen} examples")
 
 
-def forward_batches(model, data, layers, batch_size=256, device=None, labels=None, progress: Progress | None = None,
-                    stage: str = "extract"):
-    """Yield (layer outputs flattened to (b, d), logits, labels) per batch, hooks removed at the end.
-    The model is moved to `device` (CUDA when present unless given)."""
-    device = resolve_device(device)
-    model.to(device)
-    captured: dict[str, torch.Tensor] = {}
-
-    def sink(name, output):
-        # a copy: a later in-place op (e.g. ReLU(inplace=True)) must not alter what we keep
-        captured[name] = output.flatten(1).float().clone()
-
+def forward_batches(model: Network | nn.Module, data, layers, batch_size=256, device=None, labels=None,
+                    progress: Progress | None = None, stage: str = "extract"):
+    """Yield (layer outputs flattened to (b, d), logits, labels) per batch, captures removed at the
+    end. Runs on `device` (CUDA when present unless given)."""
     total = _length(data)
     done = 0
-    with _eval_mode(model), torch.inference_mode(), capture(model, layers, sink):
+    with as_network(model).capturing(layers, device) as run:
         for x, y in iter_batches(data, batch_size, labels):
-            captured.clear()
-            logits = model(x.to(device, non_blocking=True))
-            yield dict(captured), logits, y
+            outputs, logits = run(x)
+            yield outputs, logits, y
             done += len(x)
             if progress:
                 progress(stage, done, total)
@@ -158,7 +78,7 @@ def _length(data) -> int:
     return len(data)
 
 
-def extract(model: nn.Module, data, layers: Sequence[str], batch_size: int = 256, device=None,
+def extract(model: Network | nn.Module, data, layers: Sequence[str], batch_size: int = 256, device=None,
             progress: Progress | None = None) -> dict[str, torch.Tensor]:
     """Flattened outputs (n, d), float32 on the CPU, of each named layer over `data`."""
     chunks: dict[str, list[torch.Tensor]] = {name: [] for name in layers}
@@ -209,7 +129,7 @@ class ClassStatistics:
         return sum(t.element_size() * t.nelement() for t in (self.second_moments, self.sums, self.counts))
 
 
-def class_statistics(model: nn.Module, data, labels, layers: Sequence[str], num_classes: int | None = None,
+def class_statistics(model: Network | nn.Module, data, labels, layers: Sequence[str], num_classes: int | None = None,
                      batch_size: int = 256, device=None, dtype=torch.float32,
                      progress: Progress | None = None) -> dict[str, ClassStatistics]:
     """Stream `data` once through the model and accumulate `ClassStatistics` for each layer,

@@ -7,7 +7,8 @@ import torch
 from torch import nn
 
 from latentgen.corruption import CorruptedLabels
-from latentgen.device import resolve_device
+from latentgen.extract import forward_batches
+from latentgen.networks import Network
 
 METRICS = ("test_acc", "train_acc_noisy", "train_acc_true", "flipped_acc_true", "flipped_acc_noisy", "unflipped_acc")
 
@@ -33,21 +34,13 @@ def label_metrics(pred_train, pred_test, labels: CorruptedLabels, y_test) -> dic
     }
 
 
-@torch.inference_mode()
-def predict(model: nn.Module, x: torch.Tensor, batch_size: int = 1024, device=None) -> np.ndarray:
+def predict(model: Network | nn.Module, x: torch.Tensor, batch_size: int = 1024, device=None) -> np.ndarray:
     """Predicted classes of `model` on inputs `x`, batched, in eval mode (mode restored after).
-    The model is moved to `device` (CUDA when present unless given)."""
-    device = resolve_device(device)
-    model.to(device)
-    was_training = model.training
-    model.eval()
-    try:
-        out = [model(x[i:i + batch_size].to(device)).argmax(1).cpu() for i in range(0, len(x), batch_size)]
-    finally:
-        model.train(was_training)
+    Runs on `device` (CUDA when present unless given)."""
+    out = [logits.argmax(1).cpu() for _, logits, _ in forward_batches(model, x, [], batch_size, device)]
     return torch.cat(out).numpy() if out else np.zeros(0, dtype=np.int64)
 
 
-def accuracy(model: nn.Module, x: torch.Tensor, y, batch_size: int = 1024, device=None) -> float:
+def accuracy(model: Network | nn.Module, x: torch.Tensor, y, batch_size: int = 1024, device=None) -> float:
     y = y.numpy() if isinstance(y, torch.Tensor) else np.asarray(y)
     return _mean(predict(model, x, batch_size, device) == y)

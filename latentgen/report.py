@@ -18,7 +18,7 @@ from latentgen.corruption import CorruptedLabels
 from latentgen.data import Splits
 from latentgen.extract import Progress, class_statistics, extract, forward_batches, list_layers
 from latentgen.metrics import label_metrics
-from latentgen.models import default_probe_layers
+from latentgen.networks import Network, as_network
 from latentgen.probes import SPECTRAL_PROBES, make_probe, probe_names
 
 MODEL = "model"
@@ -30,7 +30,7 @@ def _uses_statistics(dim: int, num_classes: int, n_train: int, probes: Sequence[
     return all(p in SPECTRAL_PROBES for p in probes) and num_classes * dim <= n_train
 
 
-def fit_probes(model: nn.Module, x_train: torch.Tensor, train_labels: np.ndarray, layers: Sequence[str],
+def fit_probes(model: Network | nn.Module, x_train: torch.Tensor, train_labels: np.ndarray, layers: Sequence[str],
                probes: Sequence[str], probe_options: Mapping[str, dict] | None = None, num_classes: int | None = None,
                batch_size: int = 256, device=None, progress: Progress | None = None) -> dict[tuple[str, str], object]:
     """Fitted probes keyed by (layer, probe name), fitted on the layers' outputs over `x_train`
@@ -63,7 +63,7 @@ def fit_probes(model: nn.Module, x_train: torch.Tensor, train_labels: np.ndarray
     return fitted
 
 
-def predict_probes(model: nn.Module, x: torch.Tensor, fitted: Mapping[tuple[str, str], object], batch_size: int = 256,
+def predict_probes(model: Network | nn.Module, x: torch.Tensor, fitted: Mapping[tuple[str, str], object], batch_size: int = 256,
                    device=None, progress: Progress | None = None, stage: str = "predict") -> dict[tuple[str, str], np.ndarray]:
     """Predictions of the model (key ("model", "model")) and of every fitted probe on `x`, streamed."""
     layers = sorted({layer for layer, _ in fitted})
@@ -76,13 +76,13 @@ def predict_probes(model: nn.Module, x: torch.Tensor, fitted: Mapping[tuple[str,
     return {key: np.concatenate(parts) for key, parts in preds.items()}
 
 
-def probe_model(model: nn.Module, splits: Splits, labels: CorruptedLabels, layers: Sequence[str] | None = None,
+def probe_model(model: Network | nn.Module, splits: Splits, labels: CorruptedLabels, layers: Sequence[str] | None = None,
                 probes: Sequence[str] | None = ("masc", "linear"), probe_options: Mapping[str, dict] | None = None,
                 batch_size: int = 256, device=None, progress: Progress | None = None) -> list[dict]:
     """Rows {layer, probe, metric, value}: every metric of `metrics.label_metrics` for each
     (layer, probe) fitted on the corrupted labels, plus the model's own (layer "model", probe
     "model"), and the mean number of MASC components per layer (metric "components")."""
-    layers = default_probe_layers(model) if layers is None else list(layers)
+    layers = as_network(model).default_probe_layers() if layers is None else list(layers)
     probes = probe_names(probes)
     if len(labels.labels) != len(splits.x_train):
         raise ValueError(f"{len(labels.labels)} training labels for {len(splits.x_train)} training examples")

@@ -1,10 +1,9 @@
 """Validation of uploaded files, before anything is stored.
 
-Weights: safetensors (header parsed here, tensors loaded by safetensors) or a PyTorch
-state_dict read with ``torch.load(weights_only=True)``; arbitrary pickles are never loaded.
-The tensors must load *strictly* into the declared architecture: otherwise a 422 names the
-missing, unexpected and mis-shaped keys. torch and latentgen are imported lazily, inside these
-functions, so importing the API never imports torch.
+Networks: validated and described by the core (`latentgen.networks.inspect_upload`: torch
+weights that must load strictly into the declared architecture, or an ONNX graph); its
+`NetworkError`s become 422s with the same code, field and details. latentgen (hence torch) is
+imported lazily, inside these functions, so importing the API never imports torch.
 
 Arrays: npz/npy files are opened with ``allow_pickle=False``; image arrays are checked from
 their headers only (never loaded whole), label arrays are small and are read.
@@ -12,8 +11,6 @@ their headers only (never loaded whole), label arrays are small and are read.
 
 from __future__ import annotations
 
-import json
-import struct
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -25,118 +22,21 @@ from .errors import ApiError
 NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
 
 
-def _safetensors_header(path: Path) -> dict[str, Any] | None:
-    size = path.stat().st_size
-    with open(path, "rb") as f:
-        head = f.read(8)
-        if len(head) < 8:
-            return None
-        (n,) = struct.unpack("<Q", head)
-        if n < 2 or n > min(100 << 20, size - 8):
-            return None
-        raw = f.read(n)
-    if not raw.lstrip().startswith(b"{"):
-        return None
-    try:
-        header = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return None
-    return header if isinstance(header, dict) else None
-
-
-def load_state_dict(path: Path) -> tuple[str, dict[str, Any]]:
-    """Read a weights file into a flat {name: tensor} dict; (format, state_dict)."""
-    import torch
-
-    header = _safetensors_header(path)
-    if header is not None:
-        from safetensors import SafetensorError
-        from safetensors.torch import load_file
-
-        try:
-            return "safetensors", dict(load_file(str(path), device="cpu"))
-        except (SafetensorError, Exception) as e:  # noqa: BLE001 - any decoding failure is bad input
-            raise ApiError(422, "invalid_weights", f"unreadable safetensors file: {e}", "weights") from e
-    try:
-        obj = torch.load(str(path), map_location="cpu", weights_only=True)
-    except Exception as e:  # noqa: BLE001 - UnpicklingError, RuntimeError, EOFError...
-        raise ApiError(
-            422, "invalid_weights",
-            "weights must be a safetensors file or a PyTorch state_dict loadable with "
-            f"torch.load(weights_only=True); refused: {type(e).__name__}: {str(e).splitlines()[0][:300] if str(e) else ''}",
-            "weights",
-        ) from e
-    if not isinstance(obj, dict) or not obj or not all(
-        isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in obj.items()
-    ):
-        raise ApiError(422, "invalid_weights",
-                       "weights must be a flat state_dict mapping parameter names to tensors", "weights")
-    return "torch", dict(obj)
-
-
-def build_arch(arch: dict[str, Any]):
-    from latentgen.models import build_model
+def inspect_network(path: Path, arch: dict[str, Any] | None, max_bytes: int | None = None) -> dict[str, Any]:
+    """`latentgen.networks.inspect_upload` (validation: the core's one loader; `arch` None: an ONNX
+    file, at most `max_bytes` long), its errors as 422s."""
+    from latentgen.networks import MAX_ONNX_BYTES, NetworkError, inspect_upload
 
     try:
-        return build_model(arch["name"], tuple(arch["input_shape"]), int(arch["num_classes"]))
-    except (ValueError, KeyError, TypeError) as e:
-        raise ApiError(422, "invalid_arch", f"cannot build architecture: {e}", "arch") from e
+        return inspect_upload(path, arch, MAX_ONNX_BYTES if max_bytes is None else max_bytes)
+    except NetworkError as e:
+        raise ApiError(422, e.code, e.message, e.field, **e.extra) from e
 
 
 def validate_weights(path: Path, arch: dict[str, Any]) -> dict[str, Any]:
-    """Strictly load the weights into the architecture; return the model's description."""
-    import torch
-
-    fmt, state = load_state_dict(path)
-    model = build_arch(arch)
-    expected = model.state_dict()
-    missing = sorted(k for k in expected if k not in state)
-    unexpected = sorted(k for k in state if k not in expected)
-    mismatched = [
-        {"key": k, "expected": list(expected[k].shape), "got": list(state[k].shape)}
-        for k in sorted(expected) if k in state and tuple(expected[k].shape) != tuple(state[k].shape)
-    ]
-    bad_dtype = sorted(k for k in expected if k in state and not (
-        state[k].is_floating_point() or not expected[k].is_floating_point()))
-    if missing or unexpected or mismatched or bad_dtype:
-        parts = []
-        if missing:
-            parts.append(f"missing keys: {', '.join(missing[:20])}")
-        if unexpected:
-            parts.append(f"unexpected keys: {', '.join(unexpected[:20])}")
-        if mismatched:
-            parts.append("mis-shaped keys: " + ", ".join(
-                f"{m['key']} (expected {m['expected']}, got {m['got']})" for m in mismatched[:20]))
-        if bad_dtype:
-            parts.append(f"non-float tensors for float parameters: {', '.join(bad_dtype[:20])}")
-        raise ApiError(422, "weights_mismatch",
-                       f"weights do not load strictly into {arch['name']}: " + "; ".join(parts),
-                       "weights", missing=missing, unexpected=unexpected, mismatched=mismatched)
-    try:
-        model.load_state_dict(state, strict=True)
-    except RuntimeError as e:
-        raise ApiError(422, "weights_mismatch", f"weights do not load: {e}", "weights") from e
-    for k, v in state.items():
-        if v.is_floating_point() and not torch.isfinite(v).all():
-            raise ApiError(422, "invalid_weights", f"tensor {k} holds NaN or infinite values", "weights")
-
-    from latentgen.extract import list_layers
-    from latentgen.models import final_linear
-
-    try:
-        layers = [
-            {"name": li.name, "type": li.type, "output_shape": [int(s) for s in li.output_shape]}
-            for li in list_layers(model, tuple(arch["input_shape"]))
-        ]
-    except (ValueError, RuntimeError) as e:
-        raise ApiError(422, "invalid_arch", f"input_shape does not fit the architecture: {e}", "arch.input_shape") from e
-    final_name, _ = final_linear(model)
-    return {
-        "format": fmt,
-        "num_parameters": int(sum(v.numel() for v in state.values())),
-        "layers": layers,
-        "final_layer": final_name,
-    }
+    """Strictly load torch weights into the architecture; the model record's description."""
+    info = inspect_network(path, arch)
+    return {key: info[key] for key in ("format", "num_parameters", "layers", "final_layer")}
 
 
 # ------------------------------------------------------------------ arrays

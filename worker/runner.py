@@ -50,8 +50,9 @@ class OutModel:
     path: Path
     arch: dict[str, Any]
     layers: list[dict[str, Any]]
-    final_layer: str
+    final_layer: str | None
     num_parameters: int
+    format: str  # as `Network.save` wrote it
     name: str | None = None
 
 
@@ -248,7 +249,7 @@ class Runner:
                                                          Model.sha256 == model_blob[0])).first()
                 if existing is None:
                     m = Model(owner_id=job.owner_id, name=(out.model.name or "")[:200] or None, arch=out.model.arch,
-                              sha256=model_blob[0], size_bytes=model_blob[1], format="safetensors",
+                              sha256=model_blob[0], size_bytes=model_blob[1], format=out.model.format,
                               num_parameters=out.model.num_parameters, layers=out.model.layers,
                               final_layer=out.model.final_layer, source_job_id=job.id)
                     s.add(m)
@@ -309,14 +310,10 @@ class Runner:
         return CorruptedLabels.from_labels(noisy, y_true)
 
     def load_model(self, m: Model):
-        from latentgen.models import build_model
-        from service.inspect_uploads import load_state_dict
+        """The model's network (torch or ONNX), through the core loader the API validated it with."""
+        from latentgen.networks import FILE_SUFFIXES, load_network
 
-        suffix = ".safetensors" if m.format == "safetensors" else ".pt"
-        _fmt, state = load_state_dict(self._blob_file(m.sha256, suffix))
-        net = build_model(m.arch["name"], tuple(m.arch["input_shape"]), int(m.arch["num_classes"]))
-        net.load_state_dict(state, strict=True)
-        return net.eval()
+        return load_network(self._blob_file(m.sha256, FILE_SUFFIXES[m.format]), m.arch)
 
     def _job_inputs(self, job: Job, need_model: bool = True):
         with self.sessions() as s:
@@ -336,14 +333,6 @@ class Runner:
         return splits, labels, data_summary(splits, labels)
 
     # ------------------------------------------------------------ outputs
-
-    @staticmethod
-    def save_weights(net, path: Path) -> Path:
-        from safetensors.torch import save_file
-
-        state = {k: v.detach().to("cpu").contiguous().clone() for k, v in net.state_dict().items()}
-        save_file(state, str(path))
-        return path
 
     def _plot(self, fn_name: str, rows: list[dict], path: Path) -> OutArtifact | None:
         try:
@@ -390,6 +379,7 @@ class Runner:
     def _run_repair(self, job: Job, progress: Progress, tmp: Path) -> Outcome:
         from latentgen.edit import repair_last_layer
         from latentgen.metrics import label_metrics, predict
+        from latentgen.networks import FILE_SUFFIXES, load_network
 
         m, ds = self._job_inputs(job)
         p = job.params
@@ -399,10 +389,11 @@ class Runner:
         bs = int(p.get("batch_size", 256))
         edited, report = repair_last_layer(net, splits.x_train, labels.labels, bias=p.get("bias", "zero"),
                                            batch_size=bs, device=device, progress=progress)
-        path = self.save_weights(edited, tmp / "repaired.safetensors")
+        path = tmp / f"repaired{FILE_SUFFIXES[edited.save_format]}"
+        fmt = edited.save(path)
         progress("evaluating", 0, 2)
         # what is reported is measured on the saved bytes, exactly what a client downloads
-        reloaded = self._reload(m, path)
+        reloaded = load_network(path, m.arch)
         rows = []
         metrics = {}
         for i, (tag, model) in enumerate((("model", net), ("repaired", reloaded))):
@@ -421,18 +412,11 @@ class Runner:
             "source_model_id": m.id,
         }
         model_out = OutModel(path=path, arch=m.arch, layers=m.layers, final_layer=m.final_layer,
-                             num_parameters=m.num_parameters, name=f"{m.name or m.id} repaired ({p.get('bias', 'zero')} bias)")
-        arts = [OutArtifact("weights", "repaired.safetensors", "application/octet-stream", path),
+                             num_parameters=m.num_parameters, format=fmt,
+                             name=f"{m.name or m.id} repaired ({p.get('bias', 'zero')} bias)")
+        arts = [OutArtifact("weights", path.name, "application/octet-stream", path),
                 self._table_artifact(rows, tmp / "repair.csv")]
         return Outcome(rows=rows, summary=summary, artifacts=arts, model=model_out)
-
-    def _reload(self, m: Model, path: Path):
-        from latentgen.models import build_model
-        from safetensors.torch import load_file
-
-        net = build_model(m.arch["name"], tuple(m.arch["input_shape"]), int(m.arch["num_classes"]))
-        net.load_state_dict(load_file(str(path)), strict=True)
-        return net.eval()
 
     def _arch(self, p: dict, splits) -> dict[str, Any]:
         a = p["arch"]
@@ -449,15 +433,8 @@ class Runner:
             return arch["name"] if arch["name"] in RECIPES else "adam_fast"
         return recipe
 
-    def _describe(self, net, arch: dict) -> tuple[list[dict], str, int]:
-        from latentgen.extract import list_layers
-        from latentgen.models import final_linear
-
-        layers = [{"name": li.name, "type": li.type, "output_shape": [int(s) for s in li.output_shape]}
-                  for li in list_layers(net, tuple(arch["input_shape"]))]
-        return layers, final_linear(net)[0], int(sum(v.numel() for v in net.state_dict().values()))
-
     def _run_train(self, job: Job, progress: Progress, tmp: Path) -> Outcome:
+        from latentgen.networks import TorchNetwork
         from latentgen.train import paper_checkpoint_schedule, seeded_model, train
 
         _m, ds = self._job_inputs(job, need_model=False)
@@ -489,8 +466,10 @@ class Runner:
         ck_path = tmp / "checkpoints.safetensors"
         save_file({f"epoch_{e:05d}/{k}": v.contiguous() for e, sd in checkpoints.items() for k, v in sd.items()},
                   str(ck_path), metadata={"epochs": ",".join(str(e) for e in sorted(checkpoints))})
-        w_path = self.save_weights(net, tmp / "model.safetensors")
-        layers, final_layer, nparams = self._describe(net, arch)
+        trained = TorchNetwork(net, arch)
+        w_path = tmp / "model.safetensors"
+        fmt = trained.save(w_path)
+        described = trained.describe()
         rows = clean(res.history)
         last = rows[-1] if rows else None
         summary = {"data": data, "arch": arch, "recipe": recipe, "epochs_run": res.epochs_run, "stopped_reason": res.stopped_reason,
@@ -499,8 +478,9 @@ class Runner:
                 OutArtifact("weights", "model.safetensors", "application/octet-stream", w_path),
                 self._table_artifact(rows, tmp / "history.csv")]
         return Outcome(rows=rows, summary=summary, artifacts=arts,
-                       model=OutModel(path=w_path, arch=arch, layers=layers, final_layer=final_layer,
-                                      num_parameters=nparams, name=f"{arch['name']} trained by job {job.id}"))
+                       model=OutModel(path=w_path, arch=arch, layers=described["layers"],
+                                      final_layer=described["final_layer"], num_parameters=described["num_parameters"],
+                                      format=fmt, name=f"{arch['name']} trained by job {job.id}"))
 
     def _run_dynamics(self, job: Job, progress: Progress, tmp: Path) -> Outcome:
         from latentgen.dynamics import probe_checkpoints
