@@ -33,12 +33,6 @@ def inspect_network(path: Path, arch: dict[str, Any] | None, max_bytes: int | No
         raise ApiError(422, e.code, e.message, e.field, **e.extra) from e
 
 
-def validate_weights(path: Path, arch: dict[str, Any]) -> dict[str, Any]:
-    """Strictly load torch weights into the architecture; the model record's description."""
-    info = inspect_network(path, arch)
-    return {key: info[key] for key in ("format", "num_parameters", "layers", "final_layer")}
-
-
 # ------------------------------------------------------------------ arrays
 
 def _npy_header(fp) -> tuple[tuple[int, ...], np.dtype]:

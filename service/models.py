@@ -79,7 +79,8 @@ class Model(Base):
     format: Mapped[str] = mapped_column(String(16))
     num_parameters: Mapped[int] = mapped_column(BigInteger)
     layers: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
-    final_layer: Mapped[str] = mapped_column(String(200))
+    # None: no final linear layer was found (an ONNX graph), so the model is probe-only
+    final_layer: Mapped[str | None] = mapped_column(String(200))
     source_job_id: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

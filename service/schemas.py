@@ -139,9 +139,12 @@ class ArchSpec(BaseModel):
 
 
 class ModelUpload(BaseModel):
-    """`POST /v1/models`, multipart/form-data: the weights file and its architecture (a JSON part)."""
-    weights: UploadFile = Field(description="safetensors, or a torch state_dict (loaded with weights_only=True)")
-    arch: Json[ArchSpec] = Field(description='JSON, e.g. {"name": "mlp", "input_shape": [1, 28, 28], "num_classes": 10}')
+    """`POST /v1/models`, multipart/form-data: torch weights and their architecture (a JSON part),
+    or an ONNX file alone (the graph is the architecture)."""
+    weights: UploadFile = Field(description="safetensors, a torch state_dict (loaded with weights_only=True), or .onnx")
+    arch: Json[ArchSpec] | None = Field(
+        default=None, description='for torch weights, JSON, e.g. {"name": "mlp", "input_shape": [1, 28, 28], '
+                                  '"num_classes": 10}; omit for an ONNX file')
     name: Name | None = None
 
 
@@ -151,16 +154,24 @@ class LayerOut(BaseModel):
     output_shape: list[int]
 
 
+class ModelArch(BaseModel):
+    """A model's architecture: a builder's name, or "onnx" when the graph is the architecture."""
+    name: str
+    input_shape: list[int]
+    num_classes: int
+
+
 class ModelOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: str
     name: str | None
-    arch: ArchSpec
+    arch: ModelArch
     sha256: str
     size_bytes: int
-    format: Literal["safetensors", "torch"]
+    format: Literal["safetensors", "torch", "onnx"]
     num_parameters: int
-    final_layer: str
+    final_layer: str | None = Field(description="the final linear layer that repair rewrites; null: the model "
+                                                "can be probed but not repaired (no final linear layer found)")
     source_job_id: str | None
     created_at: UtcDatetime
 
@@ -331,8 +342,18 @@ class TrainParams(BaseModel):
     _unique = field_validator("checkpoint_epochs")(_unique)
 
 
+class Checkpoint(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    model_id: str = Field(max_length=64)
+    epoch: int = Field(ge=0, le=100000)
+
+
 class DynamicsParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    checkpoints: list[Checkpoint] | None = Field(
+        default=None, min_length=1, max_length=1000,
+        description="the user's own checkpoints (uploaded models of one architecture, each with its epoch), "
+                    "instead of a train_job_id; needs dataset_id")
     layers: LayerList | None = None
     probes: ProbeList = [ProbeName.masc, ProbeName.linear]
     probe_options: ProbeOptions = ProbeOptions()
@@ -377,9 +398,12 @@ class TrainJobCreate(BaseModel):
 
 
 class DynamicsJobCreate(BaseModel):
+    """Probe a run's checkpoints: those of a succeeded train job, or the user's own
+    (`params.checkpoints` with the `dataset_id` they were trained on)."""
     model_config = ConfigDict(extra="forbid")
     kind: Literal["dynamics"]
-    train_job_id: str = Field(max_length=64, description="a succeeded train job whose checkpoints are probed")
+    train_job_id: str | None = Field(default=None, max_length=64, description="a succeeded train job")
+    dataset_id: str | None = Field(default=None, max_length=64, description="with params.checkpoints")
     params: DynamicsParams = DynamicsParams()
 
 
@@ -614,7 +638,7 @@ class DynamicsSummary(BaseModel):
     data: DataSummary
     peaks: list[Peak]
     epochs: list[int]
-    train_job_id: str
+    train_job_id: str | None
     note: str
 
 

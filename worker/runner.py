@@ -483,40 +483,53 @@ class Runner:
                                       format=fmt, name=f"{arch['name']} trained by job {job.id}"))
 
     def _run_dynamics(self, job: Job, progress: Progress, tmp: Path) -> Outcome:
-        from latentgen.dynamics import probe_checkpoints
-        from latentgen.models import build_model
-        from safetensors.torch import load_file
+        from latentgen.dynamics import probe_checkpoints, probe_networks
 
-        with self.sessions() as s:
-            src = s.get(Job, job.source_job_id)
-            ck = s.scalars(select(Artifact).where(Artifact.job_id == job.source_job_id,
-                                                  Artifact.kind == "checkpoints")).first()
-            ds = s.get(Dataset, job.dataset_id) if job.dataset_id else None
-        if src is None or ck is None or ds is None:
-            raise ValueError("the training job, its checkpoints or its data set no longer exist")
         p = job.params
-        splits, labels, data = self._load_data(ds, progress)
-        arch = src.result["summary"]["arch"]
-        flat = load_file(str(self._blob_file(ck.sha256, ".safetensors")))
-        checkpoints: dict[int, dict] = {}
-        for key, v in flat.items():
-            ep, name = key.split("/", 1)
-            checkpoints.setdefault(int(ep.removeprefix("epoch_")), {})[name] = v
-        if p.get("epochs"):
-            wanted = set(int(e) for e in p["epochs"])
-            missing = sorted(wanted - set(checkpoints))
-            if missing:
-                raise ValueError(f"no checkpoints for epochs {missing}; kept: {sorted(checkpoints)}")
-            checkpoints = {e: sd for e, sd in checkpoints.items() if e in wanted}
+        options = dict(layers=p.get("layers"), probes=tuple(p.get("probes") or ("masc", "linear")),
+                       probe_options=p.get("probe_options") or None, progress=progress, device=self.device())
+        if p.get("checkpoints"):
+            # the user's own checkpoints: uploaded models, each labelled with its epoch
+            with self.sessions() as s:
+                ds = s.get(Dataset, job.dataset_id) if job.dataset_id else None
+                models = {int(c["epoch"]): s.get(Model, c["model_id"]) for c in p["checkpoints"]}
+            if ds is None or any(m is None for m in models.values()):
+                raise ValueError("the job's data set or one of its checkpoint models no longer exists")
+            splits, labels, data = self._load_data(ds, progress)
+            res = probe_networks({e: self.load_model(m) for e, m in sorted(models.items())}, splits, labels, **options)
+            epochs, source_id = sorted(models), None
+        else:
+            from latentgen.models import build_model
+            from safetensors.torch import load_file
 
-        def build():
-            return build_model(arch["name"], tuple(arch["input_shape"]), int(arch["num_classes"]))
+            with self.sessions() as s:
+                src = s.get(Job, job.source_job_id)
+                ck = s.scalars(select(Artifact).where(Artifact.job_id == job.source_job_id,
+                                                      Artifact.kind == "checkpoints")).first()
+                ds = s.get(Dataset, job.dataset_id) if job.dataset_id else None
+            if src is None or ck is None or ds is None:
+                raise ValueError("the training job, its checkpoints or its data set no longer exist")
+            splits, labels, data = self._load_data(ds, progress)
+            arch = src.result["summary"]["arch"]
+            flat = load_file(str(self._blob_file(ck.sha256, ".safetensors")))
+            checkpoints: dict[int, dict] = {}
+            for key, v in flat.items():
+                ep, name = key.split("/", 1)
+                checkpoints.setdefault(int(ep.removeprefix("epoch_")), {})[name] = v
+            if p.get("epochs"):
+                wanted = set(int(e) for e in p["epochs"])
+                missing = sorted(wanted - set(checkpoints))
+                if missing:
+                    raise ValueError(f"no checkpoints for epochs {missing}; kept: {sorted(checkpoints)}")
+                checkpoints = {e: sd for e, sd in checkpoints.items() if e in wanted}
 
-        res = probe_checkpoints(build, dict(sorted(checkpoints.items())), splits, labels, p.get("layers"),
-                                tuple(p.get("probes") or ("masc", "linear")), probe_options=p.get("probe_options") or None,
-                                progress=progress, device=self.device())
+            def build():
+                return build_model(arch["name"], tuple(arch["input_shape"]), int(arch["num_classes"]))
+
+            res = probe_checkpoints(build, dict(sorted(checkpoints.items())), splits, labels, **options)
+            epochs, source_id = sorted(checkpoints), src.id
         rows = clean(res.table)
-        summary = {"data": data, "peaks": clean(res.peaks()), "epochs": sorted(checkpoints), "train_job_id": src.id,
+        summary = {"data": data, "peaks": clean(res.peaks()), "epochs": epochs, "train_job_id": source_id,
                    "note": "peaks are picked on the test set, for reporting only"}
         arts = [self._table_artifact(rows, tmp / "dynamics.csv")]
         if (pl := self._plot("dynamics_plot", rows, tmp / "dynamics.png")) is not None:

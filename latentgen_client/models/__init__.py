@@ -4,6 +4,7 @@ from .arch_spec import ArchSpec
 from .artifact_out import ArtifactOut
 from .best_probe import BestProbe
 from .bias_mode import BiasMode
+from .checkpoint import Checkpoint
 from .corruption_labels import CorruptionLabels
 from .corruption_spec import CorruptionSpec
 from .data_source import DataSource
@@ -45,6 +46,7 @@ from .midway_params import MidwayParams
 from .midway_result import MidwayResult
 from .midway_row import MidwayRow
 from .midway_summary import MidwaySummary
+from .model_arch import ModelArch
 from .model_out import ModelOut
 from .model_out_format import ModelOutFormat
 from .model_page import ModelPage
@@ -83,6 +85,7 @@ __all__ = (
     "ArtifactOut",
     "BestProbe",
     "BiasMode",
+    "Checkpoint",
     "CorruptionLabels",
     "CorruptionSpec",
     "DatasetInfo",
@@ -124,6 +127,7 @@ __all__ = (
     "MidwayResult",
     "MidwayRow",
     "MidwaySummary",
+    "ModelArch",
     "ModelOut",
     "ModelOutFormat",
     "ModelPage",

@@ -25,15 +25,19 @@ T = TypeVar("T", bound="DynamicsJobCreate")
 
 @_attrs_define
 class DynamicsJobCreate:
-    """ 
+    """ Probe a run's checkpoints: those of a succeeded train job, or the user's own
+    (`params.checkpoints` with the `dataset_id` they were trained on).
+
         Attributes:
             kind (Literal['dynamics']):
-            train_job_id (str): a succeeded train job whose checkpoints are probed
+            train_job_id (None | str | Unset): a succeeded train job
+            dataset_id (None | str | Unset): with params.checkpoints
             params (DynamicsParams | Unset):
      """
 
     kind: Literal['dynamics']
-    train_job_id: str
+    train_job_id: None | str | Unset = UNSET
+    dataset_id: None | str | Unset = UNSET
     params: DynamicsParams | Unset = UNSET
 
 
@@ -44,7 +48,17 @@ class DynamicsJobCreate:
         from ..models.dynamics_params import DynamicsParams # noqa: PLC0415
         kind = self.kind
 
-        train_job_id = self.train_job_id
+        train_job_id: None | str | Unset
+        if isinstance(self.train_job_id, Unset):
+            train_job_id = UNSET
+        else:
+            train_job_id = self.train_job_id
+
+        dataset_id: None | str | Unset
+        if isinstance(self.dataset_id, Unset):
+            dataset_id = UNSET
+        else:
+            dataset_id = self.dataset_id
 
         params: dict[str, Any] | Unset = UNSET
         if not isinstance(self.params, Unset):
@@ -55,8 +69,11 @@ class DynamicsJobCreate:
 
         field_dict.update({
             "kind": kind,
-            "train_job_id": train_job_id,
         })
+        if train_job_id is not UNSET:
+            field_dict["train_job_id"] = train_job_id
+        if dataset_id is not UNSET:
+            field_dict["dataset_id"] = dataset_id
         if params is not UNSET:
             field_dict["params"] = params
 
@@ -72,7 +89,25 @@ class DynamicsJobCreate:
         if kind != 'dynamics':
             raise ValueError(f"kind must match const 'dynamics', got '{kind}'")
 
-        train_job_id = d.pop("train_job_id")
+        def _parse_train_job_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        train_job_id = _parse_train_job_id(d.pop("train_job_id", UNSET))
+
+
+        def _parse_dataset_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        dataset_id = _parse_dataset_id(d.pop("dataset_id", UNSET))
+
 
         _params = d.pop("params", UNSET)
         params: DynamicsParams | Unset
@@ -87,6 +122,7 @@ class DynamicsJobCreate:
         dynamics_job_create = cls(
             kind=kind,
             train_job_id=train_job_id,
+            dataset_id=dataset_id,
             params=params,
         )
 

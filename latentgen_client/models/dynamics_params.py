@@ -13,6 +13,7 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
+  from ..models.checkpoint import Checkpoint
   from ..models.probe_options import ProbeOptions
 
 
@@ -27,12 +28,15 @@ T = TypeVar("T", bound="DynamicsParams")
 class DynamicsParams:
     """ 
         Attributes:
+            checkpoints (list[Checkpoint] | None | Unset): the user's own checkpoints (uploaded models of one architecture,
+                each with its epoch), instead of a train_job_id; needs dataset_id
             layers (list[str] | None | Unset):
             probes (list[ProbeName] | Unset):
             probe_options (ProbeOptions | Unset): Per-probe options; an omitted option takes latentgen's default.
             epochs (list[int] | None | Unset): default: every checkpoint
      """
 
+    checkpoints: list[Checkpoint] | None | Unset = UNSET
     layers: list[str] | None | Unset = UNSET
     probes: list[ProbeName] | Unset = UNSET
     probe_options: ProbeOptions | Unset = UNSET
@@ -43,7 +47,21 @@ class DynamicsParams:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.checkpoint import Checkpoint # noqa: PLC0415
         from ..models.probe_options import ProbeOptions # noqa: PLC0415
+        checkpoints: list[dict[str, Any]] | None | Unset
+        if isinstance(self.checkpoints, Unset):
+            checkpoints = UNSET
+        elif isinstance(self.checkpoints, list):
+            checkpoints = []
+            for checkpoints_type_0_item_data in self.checkpoints:
+                checkpoints_type_0_item = checkpoints_type_0_item_data.to_dict()
+                checkpoints.append(checkpoints_type_0_item)
+
+
+        else:
+            checkpoints = self.checkpoints
+
         layers: list[str] | None | Unset
         if isinstance(self.layers, Unset):
             layers = UNSET
@@ -82,6 +100,8 @@ class DynamicsParams:
 
         field_dict.update({
         })
+        if checkpoints is not UNSET:
+            field_dict["checkpoints"] = checkpoints
         if layers is not UNSET:
             field_dict["layers"] = layers
         if probes is not UNSET:
@@ -97,8 +117,34 @@ class DynamicsParams:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.checkpoint import Checkpoint # noqa: PLC0415
         from ..models.probe_options import ProbeOptions # noqa: PLC0415
         d = dict(src_dict)
+        def _parse_checkpoints(data: object) -> list[Checkpoint] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                checkpoints_type_0 = []
+                _checkpoints_type_0 = data
+                for checkpoints_type_0_item_data in (_checkpoints_type_0):
+                    checkpoints_type_0_item = Checkpoint.from_dict(checkpoints_type_0_item_data)
+
+
+
+                    checkpoints_type_0.append(checkpoints_type_0_item)
+
+                return checkpoints_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[Checkpoint] | None | Unset, data)
+
+        checkpoints = _parse_checkpoints(d.pop("checkpoints", UNSET))
+
+
         def _parse_layers(data: object) -> list[str] | None | Unset:
             if data is None:
                 return data
@@ -158,6 +204,7 @@ class DynamicsParams:
 
 
         dynamics_params = cls(
+            checkpoints=checkpoints,
             layers=layers,
             probes=probes,
             probe_options=probe_options,

@@ -29,14 +29,14 @@ class DynamicsSummary:
             data (DataSummary): What a job ran on.
             peaks (list[Peak]):
             epochs (list[int]):
-            train_job_id (str):
+            train_job_id (None | str):
             note (str):
      """
 
     data: DataSummary
     peaks: list[Peak]
     epochs: list[int]
-    train_job_id: str
+    train_job_id: None | str
     note: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -60,6 +60,7 @@ class DynamicsSummary:
 
 
 
+        train_job_id: None | str
         train_job_id = self.train_job_id
 
         note = self.note
@@ -102,7 +103,13 @@ class DynamicsSummary:
         epochs = cast(list[int], d.pop("epochs"))
 
 
-        train_job_id = d.pop("train_job_id")
+        def _parse_train_job_id(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        train_job_id = _parse_train_job_id(d.pop("train_job_id"))
+
 
         note = d.pop("note")
 

@@ -13,7 +13,7 @@ from typing import cast
 import datetime
 
 if TYPE_CHECKING:
-  from ..models.arch_spec import ArchSpec
+  from ..models.model_arch import ModelArch
 
 
 
@@ -29,24 +29,25 @@ class ModelOut:
         Attributes:
             id (str):
             name (None | str):
-            arch (ArchSpec): The architecture uploaded weights belong to.
+            arch (ModelArch): A model's architecture: a builder's name, or "onnx" when the graph is the architecture.
             sha256 (str):
             size_bytes (int):
             format_ (ModelOutFormat):
             num_parameters (int):
-            final_layer (str):
+            final_layer (None | str): the final linear layer that repair rewrites; null: the model can be probed but not
+                repaired (no final linear layer found)
             source_job_id (None | str):
             created_at (datetime.datetime):
      """
 
     id: str
     name: None | str
-    arch: ArchSpec
+    arch: ModelArch
     sha256: str
     size_bytes: int
     format_: ModelOutFormat
     num_parameters: int
-    final_layer: str
+    final_layer: None | str
     source_job_id: None | str
     created_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -56,7 +57,7 @@ class ModelOut:
 
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.arch_spec import ArchSpec # noqa: PLC0415
+        from ..models.model_arch import ModelArch # noqa: PLC0415
         id = self.id
 
         name: None | str
@@ -72,6 +73,7 @@ class ModelOut:
 
         num_parameters = self.num_parameters
 
+        final_layer: None | str
         final_layer = self.final_layer
 
         source_job_id: None | str
@@ -101,7 +103,7 @@ class ModelOut:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.arch_spec import ArchSpec # noqa: PLC0415
+        from ..models.model_arch import ModelArch # noqa: PLC0415
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -113,7 +115,7 @@ class ModelOut:
         name = _parse_name(d.pop("name"))
 
 
-        arch = ArchSpec.from_dict(d.pop("arch"))
+        arch = ModelArch.from_dict(d.pop("arch"))
 
 
 
@@ -129,7 +131,13 @@ class ModelOut:
 
         num_parameters = d.pop("num_parameters")
 
-        final_layer = d.pop("final_layer")
+        def _parse_final_layer(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        final_layer = _parse_final_layer(d.pop("final_layer"))
+
 
         def _parse_source_job_id(data: object) -> None | str:
             if data is None:

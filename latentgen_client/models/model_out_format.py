@@ -1,6 +1,7 @@
 from enum import StrEnum
 
 class ModelOutFormat(StrEnum):
+    ONNX = "onnx"
     SAFETENSORS = "safetensors"
     TORCH = "torch"
 

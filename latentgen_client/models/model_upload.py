@@ -28,16 +28,17 @@ T = TypeVar("T", bound="ModelUpload")
 
 @_attrs_define
 class ModelUpload:
-    """ `POST /v1/models`, multipart/form-data: the weights file and its architecture (a JSON part).
+    """ `POST /v1/models`, multipart/form-data: torch weights and their architecture (a JSON part),
+    or an ONNX file alone (the graph is the architecture).
 
         Attributes:
-            weights (File): safetensors, or a torch state_dict (loaded with weights_only=True)
-            arch (ArchSpec): The architecture uploaded weights belong to.
+            weights (File): safetensors, a torch state_dict (loaded with weights_only=True), or .onnx
+            arch (ArchSpec | Unset): The architecture uploaded weights belong to.
             name (str | Unset):
      """
 
     weights: File
-    arch: ArchSpec
+    arch: ArchSpec | Unset = UNSET
     name: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -50,7 +51,9 @@ class ModelUpload:
         weights = self.weights.to_tuple()
 
 
-        arch = self.arch.to_dict()
+        arch: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.arch, Unset):
+            arch = self.arch.to_dict()
 
         name = self.name
 
@@ -59,8 +62,9 @@ class ModelUpload:
         field_dict.update(self.additional_properties)
         field_dict.update({
             "weights": weights,
-            "arch": arch,
         })
+        if arch is not UNSET:
+            field_dict["arch"] = arch
         if name is not UNSET:
             field_dict["name"] = name
 
@@ -75,7 +79,8 @@ class ModelUpload:
 
 
 
-        files.append(("arch", (None, json.dumps( self.arch.to_dict()).encode(), "application/json")))
+        if not isinstance(self.arch, Unset):
+            files.append(("arch", (None, json.dumps( self.arch.to_dict()).encode(), "application/json")))
 
 
 
@@ -104,7 +109,12 @@ class ModelUpload:
 
 
 
-        arch = ArchSpec.from_dict(d.pop("arch"))
+        _arch = d.pop("arch", UNSET)
+        arch: ArchSpec | Unset
+        if isinstance(_arch,  Unset):
+            arch = UNSET
+        else:
+            arch = ArchSpec.from_dict(_arch)
 
 
 

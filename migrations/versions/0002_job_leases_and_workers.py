@@ -1,8 +1,8 @@
-"""job leases and worker heartbeats
+"""job leases, worker heartbeats, probe-only models
 
 A running job holds a lease that its worker renews; a job whose lease has expired (its worker
 died) is queued again by the API's reaper. Workers record a heartbeat so /readyz can tell whether
-any is alive.
+any is alive. A model without a final linear layer (an ONNX graph) can be probed, not repaired.
 
 Revision ID: 0002
 Revises: 0001
@@ -19,6 +19,8 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("models", schema=None) as batch_op:
+        batch_op.alter_column("final_layer", existing_type=sa.String(length=200), nullable=True)
     with op.batch_alter_table("jobs", schema=None) as batch_op:
         batch_op.add_column(sa.Column("lease_expires_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("worker", sa.String(length=200), nullable=True))
@@ -34,6 +36,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("models", schema=None) as batch_op:
+        batch_op.alter_column("final_layer", existing_type=sa.String(length=200), nullable=False)
     op.drop_table("workers")
     with op.batch_alter_table("jobs", schema=None) as batch_op:
         batch_op.drop_index("ix_jobs_status_lease")

@@ -126,11 +126,12 @@ def sync_detailed(
     body: ModelUpload,
 
 ) -> Response[ErrorResponse | ModelOut]:
-    """ Upload weights (safetensors or a state_dict) for an architecture
+    """ Upload a model: torch weights (safetensors or a state_dict) for an architecture, or an ONNX file
 
     Args:
-        body (ModelUpload): `POST /v1/models`, multipart/form-data: the weights file and its
-            architecture (a JSON part).
+        body (ModelUpload): `POST /v1/models`, multipart/form-data: torch weights and their
+            architecture (a JSON part),
+            or an ONNX file alone (the graph is the architecture).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -158,11 +159,12 @@ def sync(
     body: ModelUpload,
 
 ) -> ErrorResponse | ModelOut | None:
-    """ Upload weights (safetensors or a state_dict) for an architecture
+    """ Upload a model: torch weights (safetensors or a state_dict) for an architecture, or an ONNX file
 
     Args:
-        body (ModelUpload): `POST /v1/models`, multipart/form-data: the weights file and its
-            architecture (a JSON part).
+        body (ModelUpload): `POST /v1/models`, multipart/form-data: torch weights and their
+            architecture (a JSON part),
+            or an ONNX file alone (the graph is the architecture).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -185,11 +187,12 @@ async def asyncio_detailed(
     body: ModelUpload,
 
 ) -> Response[ErrorResponse | ModelOut]:
-    """ Upload weights (safetensors or a state_dict) for an architecture
+    """ Upload a model: torch weights (safetensors or a state_dict) for an architecture, or an ONNX file
 
     Args:
-        body (ModelUpload): `POST /v1/models`, multipart/form-data: the weights file and its
-            architecture (a JSON part).
+        body (ModelUpload): `POST /v1/models`, multipart/form-data: torch weights and their
+            architecture (a JSON part),
+            or an ONNX file alone (the graph is the architecture).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -217,11 +220,12 @@ async def asyncio(
     body: ModelUpload,
 
 ) -> ErrorResponse | ModelOut | None:
-    """ Upload weights (safetensors or a state_dict) for an architecture
+    """ Upload a model: torch weights (safetensors or a state_dict) for an architecture, or an ONNX file
 
     Args:
-        body (ModelUpload): `POST /v1/models`, multipart/form-data: the weights file and its
-            architecture (a JSON part).
+        body (ModelUpload): `POST /v1/models`, multipart/form-data: torch weights and their
+            architecture (a JSON part),
+            or an ONNX file alone (the graph is the architecture).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -39,6 +39,13 @@ def _check_compatible(model: Model, dataset: Dataset) -> None:
                        "dataset_id")
 
 
+def _check_layers(model: Model, layers: list[str] | None) -> None:
+    unknown = [l for l in layers or () if l not in {x["name"] for x in model.layers}]
+    if unknown:
+        raise ApiError(422, "unknown_layers", f"unknown layers {unknown}; see GET /v1/models/{model.id}/layers",
+                       "params.layers", unknown=unknown)
+
+
 @router.post(
     "",
     operation_id="createJob",
@@ -63,18 +70,41 @@ def create_job(
         dataset = crud.get_owned(db, Dataset, body.dataset_id, owner.id, "dataset", "dataset_id")
         _check_compatible(model, dataset)
         model_id, dataset_id = model.id, dataset.id
-        if isinstance(body, ProbeJobCreate) and body.params.layers is not None:
-            known = {l["name"] for l in model.layers}
-            unknown = [l for l in body.params.layers if l not in known]
-            if unknown:
-                raise ApiError(422, "unknown_layers",
-                               f"unknown layers {unknown}; see GET /v1/models/{model.id}/layers", "params.layers",
-                               unknown=unknown)
+        if isinstance(body, ProbeJobCreate):
+            _check_layers(model, body.params.layers)
+        elif model.final_layer is None:
+            raise ApiError(422, "no_final_linear", f"model {model.id} has no final linear layer feeding its output, "
+                           "so there is nothing to repair; it can still be probed", "model_id")
     elif isinstance(body, (TrainJobCreate, MidwayJobCreate)):
         dataset_id = crud.get_owned(db, Dataset, body.dataset_id, owner.id, "dataset", "dataset_id").id
         if isinstance(body, MidwayJobCreate) and body.params.edit_epoch >= body.params.total_epochs:
             raise ApiError(422, "invalid_params", "edit_epoch must be below total_epochs", "params.edit_epoch")
+    elif isinstance(body, DynamicsJobCreate) and body.params.checkpoints is not None:
+        if body.train_job_id is not None:
+            raise ApiError(422, "ambiguous_source", "give train_job_id or params.checkpoints, not both", "train_job_id")
+        if body.dataset_id is None:
+            raise ApiError(422, "missing_dataset", "params.checkpoints needs the dataset_id they were trained on",
+                           "dataset_id")
+        dataset = crud.get_owned(db, Dataset, body.dataset_id, owner.id, "dataset", "dataset_id")
+        epochs = [c.epoch for c in body.params.checkpoints]
+        if len(set(epochs)) != len(epochs):
+            raise ApiError(422, "invalid_params", "each checkpoint needs its own epoch", "params.checkpoints")
+        models = [crud.get_owned(db, Model, c.model_id, owner.id, "model", f"params.checkpoints.{i}.model_id")
+                  for i, c in enumerate(body.params.checkpoints)]
+        for i, m in enumerate(models[1:], 1):
+            if m.arch != models[0].arch or m.layers != models[0].layers:
+                raise ApiError(422, "incompatible", f"checkpoint {i} ({m.id}) is not of the architecture of checkpoint 0 "
+                               f"({models[0].id}): one run's checkpoints share their layers", f"params.checkpoints.{i}.model_id")
+        _check_compatible(models[0], dataset)
+        _check_layers(models[0], body.params.layers)
+        dataset_id = dataset.id
     elif isinstance(body, DynamicsJobCreate):
+        if body.train_job_id is None:
+            raise ApiError(422, "missing_source", "give train_job_id (a succeeded train job) or params.checkpoints",
+                           "train_job_id")
+        if body.dataset_id is not None:
+            raise ApiError(422, "unexpected_dataset", "a train job brings its own data set; dataset_id is for "
+                           "params.checkpoints", "dataset_id")
         src = crud.get_owned(db, Job, body.train_job_id, owner.id, "job", "train_job_id")
         if src.kind != "train" or src.status != "succeeded":
             raise ApiError(422, "invalid_source",
@@ -82,11 +112,8 @@ def create_job(
                            "train_job_id")
         source_job_id, dataset_id, model_id = src.id, src.dataset_id, src.output_model_id
         trained = db.get(Model, model_id) if model_id else None
-        if trained is not None and body.params.layers is not None:
-            unknown = [l for l in body.params.layers if l not in {x["name"] for x in trained.layers}]
-            if unknown:
-                raise ApiError(422, "unknown_layers", f"unknown layers {unknown}; see GET /v1/models/{trained.id}/layers",
-                               "params.layers", unknown=unknown)
+        if trained is not None:
+            _check_layers(trained, body.params.layers)
     job = Job(owner_id=owner.id, kind=body.kind, status="queued", queue=settings.queue_for(body.kind),
               params=body.params.model_dump(mode="json", exclude_none=True), model_id=model_id, dataset_id=dataset_id,
               source_job_id=source_job_id)

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ... import crud
 from ...errors import ApiError
-from ...inspect_uploads import validate_weights
+from ...inspect_uploads import inspect_network
 from ...models import Model
 from ...openapi import binary_content, errors
 from ...schemas import LayerOut, ModelOut, ModelPage, ModelUpload
@@ -35,7 +35,7 @@ MODEL_LINKS = {
                200: {"model": ModelOut, "description": "the same bytes were uploaded before with the same arch",
                      "links": MODEL_LINKS},
                **errors(400, 401, 408, 409, 413, 415, 422)},
-    summary="Upload weights (safetensors or a state_dict) for an architecture",
+    summary="Upload a model: torch weights (safetensors or a state_dict) for an architecture, or an ONNX file",
 )
 def create_model(
     response: Response,
@@ -45,19 +45,30 @@ def create_model(
     storage: StorageDep,
     form: Annotated[ModelUpload, Form(media_type="multipart/form-data")],
 ) -> Model:
-    spec, name = form.arch, form.name
+    arch, name = (form.arch.model_dump() if form.arch else None), form.name
     staged = stage_stream(form.weights.file, settings.staging_dir, settings.max_upload_bytes)
     try:
         if staged.size == 0:
             raise ApiError(422, "invalid_weights", "weights file is empty", "weights")
         existing = crud.model_by_sha(db, owner.id, staged.sha256)
-        if existing is not None:
+        if existing is not None and (arch is None or existing.arch == arch):
             response.status_code = 200
-            return _same_arch(existing, spec.model_dump())
-        info = validate_weights(staged.path, spec.model_dump())
+            return existing
+        if existing is not None:
+            _same_arch(existing, arch)
+        try:
+            info = inspect_network(staged.path, arch, settings.max_upload_bytes)
+        except ApiError as e:
+            if arch is None and e.code == "invalid_onnx":
+                raise ApiError(422, "missing_arch", "the file is not ONNX, and torch weights need their architecture: "
+                               'give the arch part (e.g. {"name": "mlp", "input_shape": [1, 28, 28], '
+                               '"num_classes": 10})', "arch") from e
+            raise
+        arch = info["arch"]
         created = storage.put(staged)
-        model = Model(owner_id=owner.id, name=name, arch=spec.model_dump(), sha256=staged.sha256,
-                      size_bytes=staged.size, **info)
+        model = Model(owner_id=owner.id, name=name, arch=arch, sha256=staged.sha256, size_bytes=staged.size,
+                      format=info["format"], num_parameters=info["num_parameters"], layers=info["layers"],
+                      final_layer=info["final_layer"])
         db.add(model)
         try:
             db.commit()
@@ -67,7 +78,7 @@ def create_model(
             if existing is None:
                 raise
             response.status_code = 200
-            return _same_arch(existing, spec.model_dump())
+            return _same_arch(existing, arch)
         except BaseException:
             db.rollback()
             if created and not crud.blob_referenced(db, staged.sha256):
@@ -114,10 +125,10 @@ def list_model_layers(model_id: str, owner: OwnerDep, db: DbDep) -> list[dict]:
     operation_id="downloadModelWeights",
     response_class=StreamingResponse,
     responses={200: {"content": binary_content("application/octet-stream"), "headers": DOWNLOAD_HEADERS,
-                     "description": "the weights file (safetensors or torch), checked by X-Content-SHA256"},
+                     "description": "the model file (safetensors, torch or onnx), checked by X-Content-SHA256"},
                **errors(401, 404, 410)},
 )
 def download_model_weights(model_id: str, owner: OwnerDep, db: DbDep, storage: StorageDep) -> StreamingResponse:
     m = crud.get_owned(db, Model, model_id, owner.id, "model")
-    ext = "safetensors" if m.format == "safetensors" else "pt"
+    ext = {"safetensors": "safetensors", "onnx": "onnx"}.get(m.format, "pt")
     return blob_response(storage, m.sha256, m.size_bytes, "application/octet-stream", f"model-{m.id}.{ext}")
