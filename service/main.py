@@ -15,7 +15,7 @@ from .db import make_engine, make_sessionmaker
 from .limits import BodyLimitMiddleware
 from .queue import make_celery
 from .reaper import Reaper
-from .storage import UploadTooLarge, make_storage, sweep_staging
+from .storage import StagingArea, UploadTooLarge, make_storage
 
 DESCRIPTION = """Upload a network trained on noisy labels and the data it was trained on; measure,
 layer by layer, how much latent generalization it holds (MASC and linear probes); get back a
@@ -25,8 +25,7 @@ repaired model whose last layer is the linear probe. Every request needs `Author
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     settings = app.state.settings
-    sweep_staging(settings.staging_dir, settings.stale_upload_s)
-    reaper = Reaper(settings, app.state.sessionmaker, app.state.celery)
+    reaper = Reaper(settings, app.state.sessionmaker, app.state.celery, app.state.staging)
     reaper.start()
     try:
         yield
@@ -41,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     app.state.sessionmaker = make_sessionmaker(app.state.engine)
     app.state.storage = make_storage(settings)
+    app.state.staging = StagingArea(settings.staging_dir)
     app.state.celery = make_celery(settings)
     errors.install(app)
     openapi.install(app)

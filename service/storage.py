@@ -71,19 +71,45 @@ def stage_stream(src: BinaryIO, staging_dir: Path, max_bytes: int | None = None)
     return Staged(path=path, sha256=h.hexdigest(), size=size)
 
 
-def sweep_staging(staging_dir: Path, older_than_s: float) -> int:
-    """Remove staged uploads untouched for `older_than_s` (left by a process that died mid-upload)."""
-    import time
+class StagingArea:
+    """This process's own directory under the staging directory, held with an exclusive lock for
+    the process's life. A directory whose lock can be taken belongs to a process that died (the
+    kernel releases a dead process's locks): it and whatever upload it was staging are removed, at
+    start and by the housekeeping thread. Never by age, so a slow upload is never swept."""
 
-    cutoff, removed = time.time() - older_than_s, 0
-    for path in Path(staging_dir).glob("upload-*") if Path(staging_dir).is_dir() else ():
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-                removed += 1
-        except FileNotFoundError:
-            pass
-    return removed
+    def __init__(self, root: Path):
+        import fcntl
+        import uuid
+
+        self.root = Path(root)
+        self.path = self.root / f"proc-{uuid.uuid4().hex[:12]}"
+        self.path.mkdir(parents=True)
+        self._lock = open(self.path / ".lock", "w")
+        fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        self.sweep()
+
+    def sweep(self) -> int:
+        """Remove the staging directories of dead processes; how many."""
+        import fcntl
+
+        removed = 0
+        for other in self.root.glob("proc-*"):
+            if other == self.path:
+                continue
+            try:
+                with open(other / ".lock", "a") as lock:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # alive
+            except FileNotFoundError:
+                pass  # removed meanwhile, or left half-made
+            shutil.rmtree(other, ignore_errors=True)
+            removed += 1
+        return removed
+
+    def close(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+        self._lock.close()
 
 
 def stage_file(path: Path, staging_dir: Path) -> Staged:

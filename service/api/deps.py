@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated
 
 from celery import Celery
@@ -39,10 +40,16 @@ def get_celery(request: Request) -> Celery:
     return request.app.state.celery
 
 
+def get_staging(request: Request) -> Path:
+    """This API process's staging directory (see storage.StagingArea)."""
+    return request.app.state.staging.path
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DbDep = Annotated[Session, Depends(get_db)]
 StorageDep = Annotated[Storage, Depends(get_storage)]
 CeleryDep = Annotated[Celery, Depends(get_celery)]
+StagingDep = Annotated[Path, Depends(get_staging)]
 
 
 def current_owner(

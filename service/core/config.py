@@ -52,8 +52,6 @@ class Settings(BaseSettings):
     job_lease_s: float = Field(default=60.0, gt=0)
     # workers record they are alive this often; /readyz counts those seen within three periods
     worker_heartbeat_s: float = Field(default=10.0, gt=0)
-    # staged uploads untouched for this long were left by a process that died: swept
-    stale_upload_s: float = Field(default=3600.0, gt=0)
 
     # worker side
     device: str | None = None

@@ -241,7 +241,7 @@ def test_strict_load_names_missing_unexpected_and_misshaped_keys(client, alice, 
     from service.storage import make_storage
 
     assert not make_storage(stack.settings).exists(sha)
-    assert list(stack.settings.staging_dir.iterdir()) == []
+    assert list(stack.settings.staging_dir.rglob("upload-*")) == []
 
 
 @pytest.mark.parametrize("arch, field", [
@@ -291,7 +291,7 @@ def test_uploads_over_the_limit_get_413_and_leave_nothing(stack, tmp_path):
         assert r.status_code == 413, r.text
     app.state.engine.dispose()
     assert _count(stack, Model) == n
-    assert list((tmp_path / "staging").iterdir()) == []
+    assert list((tmp_path / "staging").rglob("upload-*")) == []
 
 
 def test_other_owners_get_404(client, alice, bob, model, dataset):
@@ -343,7 +343,7 @@ def test_dataset_errors_name_the_problem(client, alice, stack, tmp_path, mnist_s
     r = upload_dataset(client, alice, None, spec={"source": "mnist", "labels": {"p": 0.4}})
     assert r.status_code == 422 and r.json()["error"]["field"] == "spec.root"
     assert _count(stack, Dataset) == n
-    assert list(stack.settings.staging_dir.iterdir()) == []
+    assert list(stack.settings.staging_dir.rglob("upload-*")) == []
 
 
 def test_named_source_under_the_data_dir(client, alice):

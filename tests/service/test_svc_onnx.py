@@ -34,7 +34,7 @@ def _left_behind(stack, app) -> tuple[int, int, int]:
     with stack.sessionmaker() as db:
         rows = db.scalar(select(func.count()).select_from(Model))
     listing = app.state.storage.client.list_objects_v2(Bucket=stack.settings.s3_bucket)
-    staged = list(stack.settings.staging_dir.glob("upload-*")) if stack.settings.staging_dir.is_dir() else []
+    staged = list(stack.settings.staging_dir.rglob("upload-*")) if stack.settings.staging_dir.is_dir() else []
     return rows, listing.get("KeyCount", 0), len(staged)
 
 

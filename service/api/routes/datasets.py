@@ -14,7 +14,7 @@ from ...models import Dataset
 from ...openapi import errors
 from ...schemas import DatasetOut, DatasetPage, DatasetUpload
 from ...storage import Staged, stage_stream
-from ..deps import DbDep, OwnerDep, SettingsDep, StorageDep, require_multipart
+from ..deps import DbDep, OwnerDep, SettingsDep, StagingDep, StorageDep, require_multipart
 
 router = APIRouter(prefix="/datasets", tags=["datasets"])
 
@@ -52,6 +52,7 @@ def create_dataset(
     db: DbDep,
     settings: SettingsDep,
     storage: StorageDep,
+    staging: StagingDep,
     form: Annotated[DatasetUpload, Form(media_type="multipart/form-data")],
 ) -> Dataset:
     ds, file, train_labels = form.spec, form.file, form.train_labels
@@ -86,11 +87,11 @@ def create_dataset(
         info: dict = {"options": options} if options else {}
         data_st = lab_st = None
         if file is not None:
-            data_st = stage_stream(file.file, settings.staging_dir, settings.max_upload_bytes)
+            data_st = stage_stream(file.file, staging, settings.max_upload_bytes)
             staged.append(data_st)
             info = inspect_npz(data_st.path, "file")
         if train_labels is not None:
-            lab_st = stage_stream(train_labels.file, settings.staging_dir, settings.max_upload_bytes)
+            lab_st = stage_stream(train_labels.file, staging, settings.max_upload_bytes)
             staged.append(lab_st)
             inspect_labels(lab_st.path, info.get("n_train"), info.get("num_classes"), "train_labels")
         if ds.labels is not None:

@@ -13,7 +13,7 @@ from ...models import Model
 from ...openapi import binary_content, errors
 from ...schemas import LayerOut, ModelOut, ModelPage, ModelUpload
 from ...storage import stage_stream
-from ..deps import DbDep, OwnerDep, SettingsDep, StorageDep, require_multipart
+from ..deps import DbDep, OwnerDep, SettingsDep, StagingDep, StorageDep, require_multipart
 from .artifacts import DOWNLOAD_HEADERS, blob_response
 
 router = APIRouter(prefix="/models", tags=["models"])
@@ -43,10 +43,11 @@ def create_model(
     db: DbDep,
     settings: SettingsDep,
     storage: StorageDep,
+    staging: StagingDep,
     form: Annotated[ModelUpload, Form(media_type="multipart/form-data")],
 ) -> Model:
     arch, name = (form.arch.model_dump() if form.arch else None), form.name
-    staged = stage_stream(form.weights.file, settings.staging_dir, settings.max_upload_bytes)
+    staged = stage_stream(form.weights.file, staging, settings.max_upload_bytes)
     try:
         if staged.size == 0:
             raise ApiError(422, "invalid_weights", "weights file is empty", "weights")
