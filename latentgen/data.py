@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from latentgen.sources import DIGITS_TEST_SIZE
+
 SOURCES = ("npz", "mnist", "fashion_mnist", "cifar10", "cifar100", "digits", "imagefolder")
 NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
 
@@ -189,7 +191,7 @@ def load_imagefolder(root: str | Path, image_size: int | None = None) -> Splits:
     return from_arrays(*stack(train), *stack(test))
 
 
-def load_digits(test_size: int = 397, seed: int = 0) -> Splits:
+def load_digits(test_size: int = DIGITS_TEST_SIZE, seed: int = 0) -> Splits:
     """scikit-learn's bundled 8×8 digits (1,797 images), split 1,400 / 397 stratified."""
     from sklearn.datasets import load_digits as sk_digits
     from sklearn.model_selection import train_test_split

@@ -33,6 +33,18 @@ def inspect_network(path: Path, arch: dict[str, Any] | None, max_bytes: int | No
         raise ApiError(422, e.code, e.message, e.field, **e.extra) from e
 
 
+def plan_architecture(arch: dict[str, Any], field: str = "arch") -> None:
+    """An architecture a job will build, checked on the meta device (nothing allocated): it takes its
+    input shape and stays within the size limits; 422 otherwise."""
+    from latentgen.networks import NetworkError
+    from latentgen.networks.torch_backend import plan_arch
+
+    try:
+        plan_arch(arch)
+    except NetworkError as e:
+        raise ApiError(422, e.code, e.message, field + (e.field or "arch").removeprefix("arch")) from e
+
+
 # ------------------------------------------------------------------ arrays
 
 def _npy_header(fp) -> tuple[tuple[int, ...], np.dtype]:
@@ -55,8 +67,40 @@ def _labels_ok(y: np.ndarray, name: str, field: str) -> None:
         raise ApiError(422, "invalid_dataset", f"{name} holds negative labels", field)
 
 
-def inspect_npz(path: Path, field: str = "file") -> dict[str, Any]:
-    """Check an uploaded dataset npz; return {n_train, n_test, x_shape, num_classes}."""
+def _read_array(zf: zipfile.ZipFile, member: str, key: str, field: str, max_values: int,
+                on_chunk=None, images: bool = False) -> tuple[tuple[int, ...], np.dtype]:
+    """Check an npz member from its header before decompressing anything: images uint8 or floating
+    point (what latentgen normalises), labels integers, at most `max_values` values (a small zip may
+    inflate enormously). Then stream it through in chunks, `on_chunk(values)` on each (the values
+    never all sit in memory)."""
+    with zf.open(member) as fp:
+        try:
+            shape, dtype = _npy_header(fp)
+        except ValueError as e:
+            raise ApiError(422, "invalid_dataset", f"{key} is not a valid .npy array: {e}", field) from e
+        if images and not (dtype == np.uint8 or dtype.kind == "f"):
+            raise ApiError(422, "invalid_dataset", f"{key} must be uint8 or floating point, got {dtype}", field)
+        if not images and dtype.kind not in "iu":
+            raise ApiError(422, "invalid_dataset", f"{key} must hold integers, got {dtype}", field)
+        count = int(np.prod(shape, dtype=np.int64)) if shape else 1
+        if count > max_values:
+            raise ApiError(422, "invalid_dataset", f"{key} holds {count:,} values, over the limit of {max_values:,}",
+                           field, limit=max_values)
+        if on_chunk is not None:
+            step = max(1, (16 << 20) // dtype.itemsize) * dtype.itemsize
+            remaining = count * dtype.itemsize
+            while remaining > 0:
+                raw = fp.read(min(step, remaining))
+                if not raw:
+                    raise ApiError(422, "invalid_dataset", f"{key} is truncated", field)
+                remaining -= len(raw)
+                on_chunk(np.frombuffer(raw, dtype=dtype))
+    return shape, dtype
+
+
+def inspect_npz(path: Path, field: str = "file", max_values: int = 4_000_000_000) -> dict[str, Any]:
+    """Check an uploaded dataset npz; return {n_train, n_test, sample_shape, num_features, num_classes}.
+    Images must be finite real numbers; labels non-negative integers, one per image."""
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as e:
@@ -69,33 +113,36 @@ def inspect_npz(path: Path, field: str = "file") -> dict[str, Any]:
                            f"npz lacks arrays {missing}; expected x_train, y_train, x_test, y_test",
                            field, missing=missing)
         shapes: dict[str, tuple[int, ...]] = {}
-        for k in ("x_train", "x_test"):
-            with zf.open(names[k]) as fp:
-                try:
-                    shape, dtype = _npy_header(fp)
-                except ValueError as e:
-                    raise ApiError(422, "invalid_dataset", f"{k} is not a valid .npy array: {e}", field) from e
-            if dtype.hasobject or not (np.issubdtype(dtype, np.number)):
-                raise ApiError(422, "invalid_dataset", f"{k} must be numeric, got {dtype}", field)
-            if len(shape) not in (2, 3, 4) or 0 in shape:
-                raise ApiError(422, "invalid_dataset",
-                               f"{k} must be (N, D), (N, H, W) or (N, C, H, W)/(N, H, W, C); got {list(shape)}", field)
-            shapes[k] = shape
+        labels: dict[str, np.ndarray] = {}
+        try:
+            for k in ("x_train", "x_test"):
+
+                def finite(values: np.ndarray, k: str = k) -> None:
+                    if values.dtype.kind == "f" and not np.isfinite(values).all():
+                        raise ApiError(422, "invalid_dataset", f"{k} holds NaN or infinite values", field)
+
+                shape, _ = _read_array(zf, names[k], k, field, max_values, finite, images=True)
+                if len(shape) not in (2, 3, 4) or 0 in shape:
+                    raise ApiError(422, "invalid_dataset",
+                                   f"{k} must be (N, D), (N, H, W) or (N, C, H, W)/(N, H, W, C); got {list(shape)}", field)
+                shapes[k] = shape
+            for x, y in (("x_train", "y_train"), ("x_test", "y_test")):
+                parts: list[np.ndarray] = []
+                # labels: no more values than images, so reading them is bounded
+                shape, _ = _read_array(zf, names[y], y, field, shapes[x][0], parts.append)
+                labels[y] = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+                labels[y] = labels[y].reshape(shape) if shape else labels[y]
+        except (zipfile.BadZipFile, EOFError, OSError) as e:
+            raise ApiError(422, "invalid_dataset", f"the npz archive is damaged: {e}", field) from e
     if shapes["x_train"][1:] != shapes["x_test"][1:]:
         raise ApiError(422, "invalid_dataset",
                        f"x_train and x_test sample shapes differ: {list(shapes['x_train'][1:])} vs {list(shapes['x_test'][1:])}", field)
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            y_train, y_test = z["y_train"], z["y_test"]
-    except ValueError as e:
-        raise ApiError(422, "invalid_dataset", f"labels must be plain numeric arrays: {e}", field) from e
-    _labels_ok(y_train, "y_train", field)
-    _labels_ok(y_test, "y_test", field)
-    for x, y in (("x_train", y_train), ("x_test", y_test)):
-        if shapes[x][0] != len(y):
+    for x, y in (("x_train", "y_train"), ("x_test", "y_test")):
+        _labels_ok(labels[y], y, field)
+        if shapes[x][0] != len(labels[y]):
             raise ApiError(422, "invalid_dataset",
-                           f"{x} has {shapes[x][0]} samples but its labels have {len(y)}", field)
-    k = int(max(y_train.max(initial=0), y_test.max(initial=0))) + 1
+                           f"{x} has {shapes[x][0]} samples but its labels have {len(labels[y])}", field)
+    k = int(max(labels["y_train"].max(initial=0), labels["y_test"].max(initial=0))) + 1
     return {
         "n_train": int(shapes["x_train"][0]),
         "n_test": int(shapes["x_test"][0]),

@@ -179,22 +179,29 @@ class TorchNetwork(Network):
 
 
 def _safetensors_header(path: Path) -> dict[str, Any] | None:
+    """The JSON header of a safetensors file; None when the file is not one (a torch state dict).
+    A file that starts like one (a length, then "{") but is cut short or damaged is refused here,
+    rather than reported as an unpicklable torch file."""
     size = path.stat().st_size
     with open(path, "rb") as f:
-        head = f.read(8)
-        if len(head) < 8:
+        head = f.read(9)
+        if len(head) < 9 or head[8:9] != b"{":
             return None
-        (n,) = struct.unpack("<Q", head)
-        if n < 2 or n > min(100 << 20, size - 8):
+        (n,) = struct.unpack("<Q", head[:8])
+        if n < 2 or n > 100 << 20:
             return None
+        if n > size - 8:
+            raise NetworkError("invalid_weights", f"truncated safetensors file: its header alone needs {n} bytes, "
+                               f"the file has {size}", "weights")
+        f.seek(8)
         raw = f.read(n)
-    if not raw.lstrip().startswith(b"{"):
-        return None
     try:
         header = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return None
-    return header if isinstance(header, dict) else None
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise NetworkError("invalid_weights", f"damaged safetensors file: its header is not JSON ({e})", "weights") from e
+    if not isinstance(header, dict):
+        raise NetworkError("invalid_weights", "damaged safetensors file: its header is not a JSON object", "weights")
+    return header
 
 
 def read_state_dict(path: str | Path) -> tuple[str, dict[str, torch.Tensor]]:
@@ -257,12 +264,58 @@ def _mismatch(arch: dict[str, Any], expected: dict[str, torch.Tensor], state: di
                        "weights", missing=missing, unexpected=unexpected, mismatched=mismatched)
 
 
+# what an architecture may cost, checked on the meta device before anything is allocated
+MAX_PARAMETERS = 500_000_000
+MAX_ACTIVATION_VALUES = 200_000_000  # per example, over every module's output
+
+
+def plan_arch(arch: dict[str, Any], max_parameters: int = MAX_PARAMETERS,
+              max_activation_values: int = MAX_ACTIVATION_VALUES) -> dict[str, torch.Tensor]:
+    """The architecture's state dict on the meta device (shapes and dtypes, no memory), after one
+    meta forward pass of an example: an architecture that cannot take its input shape, or whose
+    parameters or activations exceed the limits, is refused before anything is built for real."""
+    from latentgen.models import build_model
+
+    name, shape = arch.get("name"), list(arch.get("input_shape") or [])
+    try:
+        with torch.device("meta"):
+            model = build_model(name, tuple(shape), int(arch["num_classes"]))
+        parameters = sum(p.numel() for p in model.parameters())
+        if parameters > max_parameters:
+            raise NetworkError("arch_too_large", f"{name} for input {shape} has {parameters:,} parameters, over the "
+                               f"limit of {max_parameters:,}", "arch")
+        values = 0
+
+        def count(_module, _inputs, output):
+            nonlocal values
+            values += output.numel() if isinstance(output, torch.Tensor) else 0
+
+        hooks = [m.register_forward_hook(count) for m in model.modules() if not list(m.children())]
+        try:
+            with torch.no_grad():
+                model.eval()(torch.empty(1, *shape, device="meta"))
+        finally:
+            for h in hooks:
+                h.remove()
+    except NetworkError:
+        raise
+    except (ValueError, KeyError, TypeError, RuntimeError, IndexError) as e:
+        raise NetworkError("invalid_arch", f"{name} cannot take inputs of shape {shape}: "
+                           f"{str(e).splitlines()[0][:300] if str(e) else type(e).__name__}", "arch") from e
+    if values > max_activation_values:
+        raise NetworkError("arch_too_large", f"{name} for input {shape} computes {values:,} activation values per "
+                           f"example, over the limit of {max_activation_values:,}", "arch.input_shape")
+    return model.state_dict()
+
+
 def load_torch_network(path: str | Path, arch: dict[str, Any]) -> tuple[str, TorchNetwork]:
-    """Read the weights, build `arch` and load them strictly; (file format, network in eval mode).
-    Refuses unreadable files, mismatched keys, shapes or dtypes, and NaN or infinite values."""
+    """Read the weights, check them against `arch` planned on the meta device (nothing built yet),
+    then build it and load them strictly; (file format, network in eval mode). Refuses unreadable
+    files, architectures that cannot be built or are too large, mismatched keys, shapes or dtypes,
+    and NaN or infinite values."""
     fmt, state = read_state_dict(path)
+    _mismatch(arch, plan_arch(arch), state)
     model = build_arch(arch)
-    _mismatch(arch, model.state_dict(), state)
     try:
         model.load_state_dict(state, strict=True)
     except RuntimeError as e:

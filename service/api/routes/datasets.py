@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query
+from latentgen.sources import source_facts
 
 from ... import crud
 from ...core.config import Settings
@@ -84,7 +85,8 @@ def create_dataset(
 
     staged: list[Staged] = []
     try:
-        info: dict = {"options": options} if options else {}
+        # what is known of a named source before a worker loads it: checked against models and labels
+        info: dict = {**source_facts(ds.source.value, options), **({"options": options} if options else {})}
         data_st = lab_st = None
         if file is not None:
             data_st = stage_stream(file.file, staging, settings.max_upload_bytes)

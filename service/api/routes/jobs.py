@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import csv
 import io
+
+import numpy as np
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
@@ -10,6 +12,7 @@ from sqlalchemy import func, select, update
 
 from ... import crud
 from ...errors import ApiError
+from ...inspect_uploads import plan_architecture
 from ...models import Dataset, Job, Model, utcnow
 from ...openapi import errors
 from ...queue import enqueue_job
@@ -23,20 +26,40 @@ JOB_LINKS = {op: {"operationId": op, "parameters": {"job_id": "$response.body#/i
              for op in ("getJob", "cancelJob", "getJobResult", "getJobResultCsv")}
 
 
-def _check_compatible(model: Model, dataset: Dataset) -> None:
+def _check_compatible(model: Model, dataset: Dataset, field: str = "dataset_id") -> None:
+    _check_fits(model.arch, dataset, field, f"model input_shape {model.arch['input_shape']}")
+
+
+def _check_fits(arch: dict, dataset: Dataset, field: str, what: str) -> None:
+    """The architecture takes the data set's samples and outputs at least its classes."""
     info = dataset.info or {}
     if "num_features" in info:
         n = 1
-        for s in model.arch["input_shape"]:
+        for s in arch["input_shape"]:
             n *= int(s)
         if n != info["num_features"]:
-            raise ApiError(422, "incompatible",
-                           f"model input_shape {model.arch['input_shape']} ({n} values) does not match the data set's "
-                           f"samples {info['sample_shape']} ({info['num_features']} values)", "dataset_id")
-    if "num_classes" in info and info["num_classes"] > model.arch["num_classes"]:
+            raise ApiError(422, "incompatible", f"{what} ({n} values) does not match the data set's samples "
+                           f"{info['sample_shape']} ({info['num_features']} values)", field)
+    if "num_classes" in info and info["num_classes"] > arch["num_classes"]:
         raise ApiError(422, "incompatible",
-                       f"the data set has {info['num_classes']} classes but the model outputs {model.arch['num_classes']}",
-                       "dataset_id")
+                       f"the data set has {info['num_classes']} classes but the model outputs {arch['num_classes']}",
+                       field)
+
+
+def _check_train_arch(body: TrainJobCreate | MidwayJobCreate, dataset: Dataset) -> None:
+    """What a train or midway job will build, checked now: it fits the data and can be built."""
+    info, a = dataset.info or {}, body.params.arch
+    if a.input_shape is None and "sample_shape" not in info:
+        return  # an imagefolder without image_size: known once a worker has read it
+    if a.input_shape is not None:
+        shape = list(a.input_shape)
+    else:
+        from latentgen.data import to_nchw
+
+        shape = list(to_nchw(np.zeros((1, *info["sample_shape"]), np.uint8)).shape[1:])
+    arch = {"name": a.name, "input_shape": shape, "num_classes": a.num_classes or info.get("num_classes", 2)}
+    _check_fits(arch, dataset, "params.arch.input_shape", f"arch input_shape {shape}")
+    plan_architecture(arch, "params.arch")
 
 
 def _check_layers(model: Model, layers: list[str] | None) -> None:
@@ -76,9 +99,11 @@ def create_job(
             raise ApiError(422, "no_final_linear", f"model {model.id} has no final linear layer feeding its output, "
                            "so there is nothing to repair; it can still be probed", "model_id")
     elif isinstance(body, (TrainJobCreate, MidwayJobCreate)):
-        dataset_id = crud.get_owned(db, Dataset, body.dataset_id, owner.id, "dataset", "dataset_id").id
+        dataset = crud.get_owned(db, Dataset, body.dataset_id, owner.id, "dataset", "dataset_id")
         if isinstance(body, MidwayJobCreate) and body.params.edit_epoch >= body.params.total_epochs:
             raise ApiError(422, "invalid_params", "edit_epoch must be below total_epochs", "params.edit_epoch")
+        _check_train_arch(body, dataset)
+        dataset_id = dataset.id
     elif isinstance(body, DynamicsJobCreate) and body.params.checkpoints is not None:
         if body.train_job_id is not None:
             raise ApiError(422, "ambiguous_source", "give train_job_id or params.checkpoints, not both", "train_job_id")
