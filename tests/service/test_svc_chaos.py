@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from svc_helpers import ROOT, Serve, WorkerProcess, alive, fresh_database
+from svc_helpers import Serve, WorkerProcess, alive, fresh_database, wait_job
 
 LEASE = {"LATENTGEN_JOB_LEASE_S": "6", "LATENTGEN_WORKER_HEARTBEAT_S": "1"}
 TRAIN = {"arch": {"name": "cnn"}, "recipe": "adam_fast", "max_epochs": 8, "target_train_acc": 1.0}
@@ -271,3 +271,28 @@ def test_redis_postgres_worker_deaths(stack_leased, tmp_path):
     # no blob in S3 that no row references
     with app.state.sessionmaker() as db:
         assert [k for k in _objects(app, settings) if not blob_referenced(db, k.split("/")[-1])] == []
+
+
+@pytest.mark.timeout(1200)
+def test_fifty_queued_jobs_on_one_worker_each_run_once(client, alice, stack, tmp_path):
+    """Load: 50 jobs queued at once on the stack's one worker all finish, and none runs twice."""
+    from safetensors.numpy import save
+
+    from latentgen.models import build_model
+
+    weights = tmp_path / "mlp.safetensors"
+    weights.write_bytes(save({k: v.numpy() for k, v in build_model("mlp", (1, 8, 8), 10).state_dict().items()}))
+    files = {"weights": ("w.safetensors", weights.read_bytes()),
+             "arch": (None, '{"name": "mlp", "input_shape": [1, 8, 8], "num_classes": 10}')}
+    model = client.post("/v1/models", headers=alice, files=files).json()
+    data = client.post("/v1/datasets", headers=alice,
+                       files={"spec": (None, '{"source": "digits", "labels": {"p": 0.4, "seed": 1}}')}).json()
+    body = {"kind": "probe", "model_id": model["id"], "dataset_id": data["id"],
+            "params": {"layers": ["fc1"], "probes": ["nearest_mean"]}}
+    ids = [client.post("/v1/jobs", headers=alice, json=body).json()["id"] for _ in range(50)]
+    jobs = [wait_job(client, alice, job_id, timeout=1100) for job_id in ids]
+    assert [j["status"] for j in jobs] == ["succeeded"] * 50
+    assert [j["attempts"] for j in jobs] == [1] * 50
+    log = stack.worker.log()
+    assert all(log.count(f"job {job_id}: probe, attempt") == 1 and log.count(f"job {job_id}: succeeded") == 1
+               for job_id in ids)
