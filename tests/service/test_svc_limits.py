@@ -64,3 +64,11 @@ def test_a_trickled_body_is_408_and_the_connection_is_closed(server):
     head, _, payload = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 408"), answer
     assert json.loads(payload)["error"]["code"] == "request_timeout"
+
+
+def test_readyz_is_503_without_a_live_worker(server):
+    url, _key, _port = server  # this API runs no worker
+    r = httpx.get(url + "/readyz")
+    assert r.status_code == 503 and r.json()["checks"]["workers"] == "error: no worker alive"
+    assert {k: v for k, v in r.json()["checks"].items() if k != "workers"} == {
+        "database": "ok", "broker": "ok", "storage": "ok"}
