@@ -246,11 +246,16 @@ def cmd_serve(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="latentgen", description=__doc__)
-    parser.add_argument("--home", help="state directory (default: $LATENTGEN_HOME or ./var)")
+    # global options are accepted before or after the sub-command
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--home", default=argparse.SUPPRESS, help="state directory (default: $LATENTGEN_HOME or ./var)")
+    parser = argparse.ArgumentParser(prog="latentgen", description=__doc__, parents=[common])
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("serve", help="start the API and a worker on SQLite and a local data directory")
+    def add(name: str, **kwargs) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], **kwargs)
+
+    p = add("serve", help="start the API and a worker on SQLite and a local data directory")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--concurrency", type=int, default=1, help="worker processes")
@@ -258,26 +263,27 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--log-level", default="info")
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("create-key", help="create an API key (printed once) for an owner")
+    p = add("create-key", help="create an API key (printed once) for an owner")
     p.add_argument("--owner", default="local", help="owner name (created when new)")
     p.add_argument("--no-migrate", dest="migrate", action="store_false", help="do not upgrade the database first")
     p.set_defaults(func=cmd_create_key)
 
-    p = sub.add_parser("migrate", help="upgrade the database to the latest schema")
+    p = add("migrate", help="upgrade the database to the latest schema")
     p.set_defaults(func=cmd_migrate)
 
-    p = sub.add_parser("requeue", help="publish again queued jobs whose message may be lost")
+    p = add("requeue", help="publish again queued jobs whose message may be lost")
     p.add_argument("--older-than", type=float, default=300.0, metavar="SECONDS",
                    help="only jobs not updated for this long (default 300)")
     p.add_argument("--running", action="store_true",
                    help="also reset running jobs: only when no worker can still be running them")
     p.set_defaults(func=cmd_requeue)
 
-    p = sub.add_parser("worker", help="run a worker process for the configured broker")
+    p = add("worker", help="run a worker process for the configured broker")
     p.add_argument("--concurrency", type=int, default=1)
     p.set_defaults(func=cmd_worker)
 
     args = parser.parse_args(argv)
+    args.home = getattr(args, "home", None)
     return int(args.func(args) or 0)
 
 

@@ -68,3 +68,12 @@ def test_serve_resumes_jobs_after_a_crash(tmp_path):
             assert ok(get_job_result.sync_detailed(job_id, client=c)).summary.epochs_run >= 1
     finally:
         serve.stop()
+
+
+def test_global_options_before_or_after_the_sub_command(tmp_path):
+    for i, args in enumerate((["--home", str(tmp_path / "a"), "migrate"], ["migrate", "--home", str(tmp_path / "b")])):
+        out = subprocess.run([sys.executable, *LATENTGEN[1:], *args], cwd=ROOT, env=_env(tmp_path / "unused"),
+                             capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        assert (tmp_path / "ab"[i] / "latentgen.db").is_file()
+    assert not (tmp_path / "unused").exists()
