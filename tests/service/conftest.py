@@ -9,6 +9,7 @@ Environment (defaults in brackets):
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -145,7 +146,9 @@ def bob(stack) -> dict[str, str]:
 def mnist_small(tmp_path_factory) -> Path:
     """The first 1,000 training and 500 test images of the real MNIST, as an npz."""
     if not MNIST.is_file():
-        pytest.fail(f"MNIST not found at {MNIST} (set LATENTGEN_TEST_MNIST)")
+        # CI always has it; elsewhere, say what is missing rather than fail
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(
+            f"real MNIST not found at {MNIST}: set LATENTGEN_TEST_MNIST to an mnist.npz")
     with np.load(MNIST) as z:
         arrays = {"x_train": z["x_train"][:1000], "y_train": z["y_train"][:1000],
                   "x_test": z["x_test"][:500], "y_test": z["y_test"][:500]}
