@@ -141,4 +141,10 @@ until [ "$(podman inspect --format '{{.RestartCount}} {{.State.Running}}' "$work
 done
 wait_healthy worker
 step "worker back (restart policy); waiting for the job to end"
-PYTHONPATH=$root "$PY" deploy/test/journey.py "$url" "$key" ended-once "$job"
+if ! PYTHONPATH=$root "$PY" deploy/test/journey.py "$url" "$key" ended-once "$job"; then
+  redis=$(container redis)
+  echo "broker: $(podman exec "$redis" redis-cli hlen unacked) unacknowledged message(s) (redelivered" \
+       "after LATENTGEN_VISIBILITY_TIMEOUT_S), queues latentgen/gpu:" \
+       "$(podman exec "$redis" redis-cli llen latentgen)/$(podman exec "$redis" redis-cli llen gpu)"
+  exit 1
+fi
