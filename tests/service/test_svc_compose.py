@@ -40,6 +40,8 @@ def test_services_healthchecks_and_order():
     # one-shots retry until what they need answers, whatever the orchestrator does with conditions
     assert services["migrate"]["restart"] == services["createbucket"]["restart"] == "on-failure"
     assert "gpu" in services["worker-gpu"]["profiles"]
+    # podman's exec sessions (where health checks run) have no $HOSTNAME; the node name is celery@<hostname>
+    assert "HOSTNAME" not in services["worker"]["healthcheck"]["test"][1]
     gpu = services["worker-gpu"]
     assert gpu["deploy"]["resources"]["reservations"]["devices"][0]["capabilities"] == ["gpu"]
     assert gpu["command"][gpu["command"].index("-Q") + 1] == Settings().queue_gpu
