@@ -1,19 +1,20 @@
-# One image for the api, the worker and the one-shot migrate service.
-#   docker build -t latentgen .                                   # CPU torch
-#   docker build --build-arg TORCH_INDEX_URL=https://download.pytorch.org/whl/cu128 -t latentgen:gpu .
+# One image for the api, the worker and the one-shot services (migrate, createbucket).
+#   docker build -t latentgen .                                   # CPU torch (the default)
+#   docker build --build-arg TORCH_INDEX_URL=https://pypi.org/simple -t latentgen:gpu .  # CUDA torch
+# Single stage on purpose: every dependency installs from a wheel, so there is nothing to compile
+# and no build toolchain to leave behind (python:3.11-slim ships none).
 FROM python:3.11-slim
 
+# where torch comes from: the CPU wheels by default; PyPI's wheels are the CUDA build
 ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    MPLBACKEND=Agg \
-    LATENTGEN_HOME=/var/lib/latentgen \
-    LATENTGEN_DATA_DIR=/data
+    PIP_ROOT_USER_ACTION=ignore
 
 WORKDIR /app
-# torch first, from the chosen index (CPU by default): the heaviest layer changes least
+# torch first, from the chosen index: the heaviest layer changes least
 RUN pip install --index-url "${TORCH_INDEX_URL}" torch==2.14.1 torchvision==0.29.1
 
 COPY pyproject.toml alembic.ini ./
@@ -24,6 +25,9 @@ COPY migrations ./migrations
 # editable, so `latentgen migrate` finds migrations/ next to the code
 RUN pip install -e ".[service]"
 
+ENV MPLBACKEND=Agg \
+    LATENTGEN_HOME=/var/lib/latentgen \
+    LATENTGEN_DATA_DIR=/data
 RUN useradd --uid 10001 --create-home app \
     && mkdir -p /var/lib/latentgen /data \
     && chown app /var/lib/latentgen

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # torch's OpenMP threads must sleep when idle, or they starve the BLAS threads of scipy/sklearn
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: install demo test test-core test-service bench clean openapi
+.PHONY: install demo test test-core test-service test-deploy bench clean openapi
 
 install: $(VENV)/.installed
 
@@ -28,6 +28,10 @@ test-core: install
 
 test-service: install
 	$(PY) -m pytest -q tests/service
+
+# docker-compose.yml and the Dockerfile built and run for real with podman (root; see deploy/test/run.sh)
+test-deploy: install
+	PY=$(PY) deploy/test/run.sh
 
 bench: install
 	$(PY) bench/probes.py --quick

@@ -10,14 +10,21 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+# docker-compose.yml's fallback secrets, good enough on a laptop; production refuses them
+DEVELOPMENT_SECRETS = frozenset({"latentgen-dev-password", "latentgen-dev-secret"})
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LATENTGEN_", extra="ignore")
 
+    # `production` refuses to start with a missing secret or one of DEVELOPMENT_SECRETS
+    env: Literal["development", "production"] = "development"
     home: Path = Path("var")
     database_url: str = ""
     broker_url: str = ""
@@ -72,7 +79,22 @@ class Settings(BaseSettings):
             self.staging_dir = home / "staging"
         if self.worker_cache_dir is None:
             self.worker_cache_dir = home / "cache"
+        if self.env == "production":
+            self._refuse_development_secrets()
         return self
+
+    def _refuse_development_secrets(self) -> None:
+        secrets = {}
+        for name in ("database_url", "broker_url"):
+            url = urlsplit(getattr(self, name))
+            if url.username:  # a URL that logs in carries its password
+                secrets[f"LATENTGEN_{name.upper()}"] = url.password
+        if self.storage == "s3":
+            secrets["LATENTGEN_S3_SECRET_ACCESS_KEY"] = self.s3_secret_access_key
+        for name, secret in secrets.items():
+            if not secret or secret in DEVELOPMENT_SECRETS:
+                raise ValueError(f"{name}: LATENTGEN_ENV=production needs a real secret here, "
+                                 f"not {'a development default' if secret else 'none'}")
 
     def queue_for(self, kind: str) -> str:
         return self.queue_gpu if kind in self.gpu_kinds else self.queue_default

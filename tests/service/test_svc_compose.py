@@ -1,12 +1,13 @@
-"""docker-compose.yml and the Dockerfile, checked statically (no Docker engine in CI): the
-services, their health checks and start order, and that every LATENTGEN_* variable they set is a
-real setting."""
+"""docker-compose.yml and the Dockerfile, checked statically: the services, their health checks
+and start order, that every LATENTGEN_* variable they set is a real setting, and that production
+refuses the file's fallback secrets. `make test-deploy` builds and runs them for real."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from service.core.config import Settings
@@ -18,10 +19,16 @@ def _compose() -> dict:
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
+def _with_defaults(env: dict) -> dict:
+    """compose's ${VAR:-default} interpolation, with the defaults, as LATENTGEN_* keyword arguments."""
+    env = {k: re.sub(r"\$\{[A-Z0-9_]+:-([^}]*)\}", r"\1", str(v)) for k, v in env.items()}
+    return {k.removeprefix("LATENTGEN_").lower(): v for k, v in env.items() if k.startswith("LATENTGEN_")}
+
+
 def test_services_healthchecks_and_order():
     services = _compose()["services"]
-    assert {"api", "worker", "postgres", "redis", "minio", "createbucket", "migrate"} <= set(services)
-    for name in ("api", "worker", "postgres", "redis", "minio"):
+    assert {"api", "worker", "postgres", "redis", "s3", "createbucket", "migrate"} <= set(services)
+    for name in ("api", "worker", "postgres", "redis", "s3"):
         assert "healthcheck" in services[name], name
     for name in ("api", "worker"):
         deps = services[name]["depends_on"]
@@ -29,7 +36,12 @@ def test_services_healthchecks_and_order():
         assert deps["createbucket"]["condition"] == "service_completed_successfully"
         assert deps["postgres"]["condition"] == deps["redis"]["condition"] == "service_healthy"
     assert services["migrate"]["command"] == ["latentgen", "migrate"]
-    assert services["createbucket"]["depends_on"]["minio"]["condition"] == "service_healthy"
+    assert services["createbucket"]["depends_on"]["s3"]["condition"] == "service_healthy"
+    # one-shots retry until what they need answers, whatever the orchestrator does with conditions
+    assert services["migrate"]["restart"] == services["createbucket"]["restart"] == "on-failure"
+    assert "gpu" in services["worker-gpu"]["profiles"]
+    # podman's exec sessions (where health checks run) have no $HOSTNAME; the node name is celery@<hostname>
+    assert "HOSTNAME" not in services["worker"]["healthcheck"]["test"][1]
     gpu = services["worker-gpu"]
     assert gpu["deploy"]["resources"]["reservations"]["devices"][0]["capabilities"] == ["gpu"]
     assert gpu["command"][gpu["command"].index("-Q") + 1] == Settings().queue_gpu
@@ -41,10 +53,7 @@ def test_environment_names_real_settings():
         for key in (svc.get("environment") or {}):
             if key.startswith("LATENTGEN_"):
                 assert key in fields, f"{name}: {key} is not a setting"
-    env = _compose()["services"]["api"]["environment"]
-    # compose's ${VAR:-default} interpolation, with the defaults
-    env = {k: re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", str(v)) for k, v in env.items()}
-    s = Settings(**{k.removeprefix("LATENTGEN_").lower(): v for k, v in env.items()})
+    s = Settings(**_with_defaults(_compose()["services"]["api"]["environment"]))
     assert s.max_upload_bytes == 2 << 30 and s.visibility_timeout_s == 172800
     assert s.storage == "s3" and s.broker_url.startswith("redis://") and s.database_url.startswith("postgresql+psycopg://")
 
@@ -82,3 +91,29 @@ def test_celery_configuration():
     assert conf.result_backend is None
     # the embedded broker (SQLAlchemy transport) takes no visibility timeout
     assert make_celery(Settings(broker_url="sqla+sqlite:////tmp/x.db")).conf.broker_transport_options == {}
+
+
+@pytest.mark.parametrize("service", ["api", "worker", "migrate", "createbucket"])
+def test_production_refuses_the_fallback_secrets(service):
+    env = _with_defaults(_compose()["services"][service]["environment"])
+    assert env["env"] == "development"
+    Settings(**env)
+    with pytest.raises(ValueError, match="LATENTGEN_DATABASE_URL: LATENTGEN_ENV=production needs a real secret"):
+        Settings(**{**env, "env": "production"})
+    real_db = env["database_url"].replace(":latentgen-dev-password@", ":s3cret-from-env@")
+    with pytest.raises(ValueError, match="LATENTGEN_S3_SECRET_ACCESS_KEY"):
+        Settings(**{**env, "env": "production", "database_url": real_db})
+    s = Settings(**{**env, "env": "production", "database_url": real_db, "s3_secret_access_key": "from-env"})
+    assert s.env == "production"
+
+
+def test_s3_server_is_pinned_and_shares_the_services_credentials():
+    services = _compose()["services"]
+    image = services["s3"]["image"]
+    assert ":" in image and not image.endswith(":latest") and "minio" not in image
+    s3_env, app_env = services["s3"]["environment"], services["api"]["environment"]
+    assert s3_env["AWS_ACCESS_KEY_ID"] == app_env["LATENTGEN_S3_ACCESS_KEY_ID"]
+    assert s3_env["AWS_SECRET_ACCESS_KEY"] == app_env["LATENTGEN_S3_SECRET_ACCESS_KEY"]
+    port = re.search(r"-s3\.port=(\d+)", " ".join(services["s3"]["command"])).group(1)
+    assert app_env["LATENTGEN_S3_ENDPOINT_URL"] == f"http://s3:{port}"
+    assert services["createbucket"]["environment"]["LATENTGEN_S3_CREATE_BUCKET"] == "true"
