@@ -18,12 +18,15 @@ WORKDIR /app
 RUN pip install --index-url "${TORCH_INDEX_URL}" torch==2.14.1 torchvision==0.29.1
 
 COPY pyproject.toml alembic.ini ./
+# the dependencies next, against empty packages: this layer is rebuilt only when pyproject.toml
+# changes, not at every code change. Editable, so `latentgen migrate` finds migrations/ by the code
+RUN for p in latentgen service worker latentgen_client; do mkdir -p "$p" && touch "$p/__init__.py"; done \
+    && pip install -e ".[service]"
 COPY latentgen ./latentgen
 COPY service ./service
 COPY worker ./worker
+COPY latentgen_client ./latentgen_client
 COPY migrations ./migrations
-# editable, so `latentgen migrate` finds migrations/ next to the code
-RUN pip install -e ".[service]"
 
 ENV MPLBACKEND=Agg \
     LATENTGEN_HOME=/var/lib/latentgen \
