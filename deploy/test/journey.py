@@ -18,17 +18,23 @@ import sys
 import time
 from pathlib import Path
 
-from service.client import Client
+from latentgen_client import AuthenticatedClient
+from latentgen_client.api.datasets import create_dataset
+from latentgen_client.api.jobs import create_job, get_job, get_job_result
+from latentgen_client.api.models import download_model_weights, list_models
+from latentgen_client.models import (CorruptionSpec, DatasetSpec, DatasetUpload, DataSource, ProbeJobCreate,
+                                     ProbeName, ProbeParams, RepairJobCreate, TrainArch, TrainJobCreate, TrainParams)
+from service.client import connect, download, ok, wait
 
 # a failure bound for CI, far above the seconds these jobs take
 JOB_DEADLINE_S = float(os.environ.get("LATENTGEN_DEPLOY_JOB_DEADLINE_S", 600))
 
 
-def run(client: Client, body: dict) -> dict:
-    job = client.wait(client.create_job(body)["id"], timeout=JOB_DEADLINE_S)
-    if job["status"] != "succeeded":
-        raise SystemExit(f"{body['kind']} job {job['id']} {job['status']}: {job['error']}")
-    print(f"  {body['kind']:6s} job {job['id']} succeeded (attempt {job['attempts']})", flush=True)
+def run(client: AuthenticatedClient, body):
+    job = wait(client, ok(create_job.sync_detailed(client=client, body=body)).id, timeout=JOB_DEADLINE_S)
+    if job.status != "succeeded":
+        raise SystemExit(f"{body.kind} job {job.id} {job.status}: {job.error}")
+    print(f"  {body.kind:6s} job {job.id} succeeded (attempt {job.attempts})", flush=True)
     return job
 
 
@@ -40,63 +46,62 @@ def safetensors_names(path: Path) -> list[str]:
     return sorted(k for k in header if k != "__metadata__")
 
 
-def main_journey(client: Client, out: Path) -> None:
-    dataset = client.create_dataset(source="digits", labels={"p": 0.4, "seed": 0})
-    print(f"  dataset {dataset['id']} (sklearn digits, 40% of the training labels shuffled)", flush=True)
-    train = run(client, {"kind": "train", "dataset_id": dataset["id"],
-                         "params": {"arch": {"name": "mlp"}, "max_epochs": 20}})
-    ids = {"model_id": train["output_model_id"], "dataset_id": dataset["id"]}
-    probe = run(client, {"kind": "probe", **ids, "params": {"probes": ["masc", "linear"]}})
-    rows = client.get_job_result(probe["id"])["rows"]
-    assert rows and all("layer" in r for r in rows), rows
-    repair = run(client, {"kind": "repair", **ids})
-    summary = client.get_job_result(repair["id"])["summary"]
-    weights = client.download_model_weights(repair["output_model_id"], out / "repaired.safetensors")
+def main_journey(client: AuthenticatedClient, out: Path) -> None:
+    dataset = ok(create_dataset.sync_detailed(client=client, body=DatasetUpload(
+        spec=DatasetSpec(source=DataSource.DIGITS, labels=CorruptionSpec(p=0.4, seed=0)))))
+    print(f"  dataset {dataset.id} (sklearn digits, 40% of the training labels shuffled)", flush=True)
+    train = run(client, TrainJobCreate(kind="train", dataset_id=dataset.id,
+                                       params=TrainParams(arch=TrainArch(name="mlp"), max_epochs=20)))
+    ids = {"model_id": train.output_model_id, "dataset_id": dataset.id}
+    probe = run(client, ProbeJobCreate(kind="probe", **ids, params=ProbeParams(probes=[ProbeName.MASC, ProbeName.LINEAR])))
+    rows = ok(get_job_result.sync_detailed(probe.id, client=client)).rows
+    assert rows and all(r.layer for r in rows), rows
+    repair = run(client, RepairJobCreate(kind="repair", **ids))
+    summary = ok(get_job_result.sync_detailed(repair.id, client=client)).summary
+    weights = download(client, download_model_weights, repair.output_model_id, out / "repaired.safetensors")
     names = safetensors_names(weights)
     assert names, f"{weights} holds no tensors"
-    print(f"  {len(rows)} probe rows; repaired test accuracy {summary['repaired_test_acc']:.1%} "
-          f"(model {summary['model_test_acc']:.1%}); {weights.stat().st_size} bytes of weights, "
+    print(f"  {len(rows)} probe rows; repaired test accuracy {summary.repaired_test_acc:.1%} "
+          f"(model {summary.model_test_acc:.1%}); {weights.stat().st_size} bytes of weights, "
           f"{len(names)} tensors", flush=True)
-    (out / "dataset_id").write_text(dataset["id"])
+    (out / "dataset_id").write_text(dataset.id)
 
 
-def start_long(client: Client, dataset_id: str) -> None:
+def start_long(client: AuthenticatedClient, dataset_id: str) -> None:
     # caught after its first epoch, long before its last (or before it fits all shuffled labels)
-    job = client.create_job({"kind": "train", "dataset_id": dataset_id,
-                             "params": {"arch": {"name": "mlp"}, "max_epochs": 30, "seed": 1}})
+    job = ok(create_job.sync_detailed(client=client, body=TrainJobCreate(
+        kind="train", dataset_id=dataset_id, params=TrainParams(arch=TrainArch(name="mlp"), max_epochs=30, seed=1))))
     deadline = time.monotonic() + JOB_DEADLINE_S
     while True:
-        j = client.get_job(job["id"])
-        if j["status"] == "running" and j["progress"]["stage"] == "train" and (j["progress"]["current"] or 0) >= 1:
+        j = ok(get_job.sync_detailed(job.id, client=client))
+        if j.status == "running" and j.progress.stage == "train" and (j.progress.current or 0) >= 1:
             break
-        if j["status"] not in ("queued", "running"):
-            raise SystemExit(f"job {j['id']} ended ({j['status']}) before it could be interrupted")
+        if j.status not in ("queued", "running"):
+            raise SystemExit(f"job {j.id} ended ({j.status}) before it could be interrupted")
         if time.monotonic() > deadline:
-            raise SystemExit(f"job {j['id']} did not start training: {j}")
+            raise SystemExit(f"job {j.id} did not start training: {j}")
         time.sleep(0.5)
-    print(job["id"])
+    print(job.id)
 
 
-def ended_once(client: Client, job_id: str) -> None:
+def ended_once(client: AuthenticatedClient, job_id: str) -> None:
     try:
-        job = client.wait(job_id, timeout=JOB_DEADLINE_S)
+        job = wait(client, job_id, timeout=JOB_DEADLINE_S)
     except TimeoutError:
-        j = client.get_job(job_id)
+        j = ok(get_job.sync_detailed(job_id, client=client))
         raise SystemExit(f"the interrupted job did not end within {JOB_DEADLINE_S:.0f}s of the worker's return: "
-                         f"{j['status']}, attempt {j['attempts']}, progress {j['progress']}") from None
-    models = [m for m in client.http.get("/v1/models", params={"limit": 100}).json()["items"]
-              if m["source_job_id"] == job_id]
-    print(f"  job {job_id}: {job['status']} after {job['attempts']} attempt(s); "
-          f"{len(models)} output model(s)", flush=True)
-    if job["status"] != "succeeded":
-        raise SystemExit(f"the interrupted job ended {job['status']}: {job['error']}")
-    assert job["attempts"] >= 2, "the job was not interrupted: it ran once"
-    assert len(models) == 1 and models[0]["id"] == job["output_model_id"], models
+                         f"{j.status}, attempt {j.attempts}, progress {j.progress}") from None
+    models = [m for m in ok(list_models.sync_detailed(client=client, limit=100)).items if m.source_job_id == job_id]
+    print(f"  job {job_id}: {job.status} after {job.attempts} attempt(s); {len(models)} output model(s)", flush=True)
+    if job.status != "succeeded":
+        raise SystemExit(f"the interrupted job ended {job.status}: {job.error}")
+    assert job.attempts >= 2, "the job was not interrupted: it ran once"
+    assert len(models) == 1 and models[0].id == job.output_model_id, models
 
 
 def main(argv: list[str]) -> int:
     url, key, step, arg = argv
-    with Client(url, key, timeout=300) as client:
+    with connect(url, key, timeout=300) as client:
         if step == "main":
             main_journey(client, Path(arg))
         elif step == "start-long":
