@@ -62,7 +62,9 @@ def test_worker_consumes_both_queues():
     s = Settings()
     cmd = _compose()["services"]["worker"]["command"]
     assert cmd[:4] == ["celery", "-A", "worker.celery_app", "worker"]
-    assert set(cmd[cmd.index("-Q") + 1].split(",")) == {s.queue_default, s.queue_gpu}
+    queues = cmd[cmd.index("-Q") + 1]
+    assert queues == "${LATENTGEN_WORKER_QUEUES:-latentgen,gpu}"  # both, unless a GPU deployment says otherwise
+    assert set(queues.split(":-")[1].rstrip("}").split(",")) == {s.queue_default, s.queue_gpu}
 
 
 def test_dockerfile_runs_the_app_module():
@@ -73,11 +75,12 @@ def test_dockerfile_runs_the_app_module():
         assert path in text
 
 
-def test_defaults_route_heavy_jobs_to_gpu_queue():
+def test_defaults_route_every_compute_kind_to_the_gpu_queue():
+    from service.schemas import JobKind
+
     s = Settings()
     assert s.queue_gpu == "gpu"
-    assert {k: s.queue_for(k) for k in ("probe", "repair", "train", "dynamics", "midway")} == {
-        "probe": "latentgen", "repair": "latentgen", "train": "gpu", "dynamics": "gpu", "midway": "gpu"}
+    assert {k.value: s.queue_for(k.value) for k in JobKind} == {k.value: "gpu" for k in JobKind}
 
 
 def test_celery_configuration():
