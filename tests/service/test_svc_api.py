@@ -387,7 +387,7 @@ def probe_job(client, alice, model, dataset, stack) -> dict:
     assert r.status_code == 202, r.text
     job = r.json()
     assert r.headers["location"] == f"/v1/jobs/{job['id']}"
-    assert job["status"] == "queued" and job["queue"] == stack.settings.queue_default
+    assert job["status"] == "queued" and job["queue"] == stack.settings.queue_for("probe")
     return wait_job(client, alice, job["id"])
 
 
