@@ -25,9 +25,9 @@ MODEL = "model"
 
 
 def _uses_statistics(dim: int, num_classes: int, n_train: int, probes: Sequence[str]) -> bool:
-    """Stream statistics when only spectral probes are asked for and K·d² ≤ n·d, i.e. the
-    statistics take no more memory than the layer's activations would."""
-    return all(p in SPECTRAL_PROBES for p in probes) and num_classes * dim <= n_train
+    """Stream statistics when only spectral probes are asked for and the statistics (K·d² float64)
+    take no more memory than the layer's activations would (n·d float32)."""
+    return all(p in SPECTRAL_PROBES for p in probes) and 2 * num_classes * dim <= n_train
 
 
 def fit_probes(model: nn.Module, x_train: torch.Tensor, train_labels: np.ndarray, layers: Sequence[str],

@@ -199,3 +199,44 @@ def test_gram_route_keeps_the_whole_spectrum_for_the_variance_rule():
     k = min(gram.k_[0], moment.k_[0])
     overlap = np.linalg.norm(gram.components_[0][:k] @ moment.components_[0][:k].T) ** 2 / k
     assert overlap > 0.999
+
+
+def two_lines(dim=64, seed=11):
+    """Training rows on two orthonormal lines v0, v1 (positive multiples), one class each."""
+    rng = np.random.default_rng(seed)
+    q = np.linalg.qr(rng.standard_normal((dim, dim)))[0]
+    if (q[:, :2].sum(0) < 0).any():
+        q[:, :2] *= np.sign(q[:, :2].sum(0))
+    t = rng.uniform(1, 2, (50, 1))
+    H = np.concatenate([t * q[:, 0], t * q[:, 1]])
+    return H, np.repeat([0, 1], 50), q
+
+
+@pytest.mark.parametrize("make", [lambda dtype: MASCProbe(components=1, dtype=dtype),
+                                  lambda dtype: LinearProbe(dtype=dtype)], ids=["masc", "linear"])
+def test_near_ties_below_float32_rounding_are_decided_as_in_exact_arithmetic(make):
+    # h = v0 + (1 + ε) v1 + w (w ⟂ v0, v1): class 1 wins iff ε > 0, by |ε| ~ 1e-10..1e-8, far below
+    # what float32 scores resolve; the default rescoring in float64 must decide every row right
+    H, y, q = two_lines()
+    rng = np.random.default_rng(12)
+    eps = rng.choice([-1, 1], 400) * 10 ** rng.uniform(-10, -8, 400)
+    w = rng.standard_normal((400, 62)) @ q[:, 2:].T * 0.3
+    Ht = q[:, 0] + (1 + eps)[:, None] * q[:, 1] + w
+    expected = (eps > 0).astype(np.int64)
+    assert np.array_equal(make("float64").fit(H, y).predict(Ht), expected)
+    assert (make("float32").fit(H, y).predict(Ht) != expected).any()  # float32 alone cannot
+
+
+@pytest.mark.parametrize("variance", [0.5, 0.9, 0.99])  # 0.9: the complement basis
+def test_float32_scores_lie_within_their_rounding_bound(variance):
+    rng = np.random.default_rng(13)
+    H, y, bases = planted(rng, dim=20, noise=0.3)
+    masc = MASCProbe(variance=variance).fit(H, y)
+    Ht = np.abs(planted(np.random.default_rng(14), dim=20, noise=0.3, n=2000, bases=bases)[0])
+    Ht[:, :5] = 0  # zero coordinates count in the bound
+    for probe in (masc, LinearProbe().fit(H, y)):
+        for features in (torch.tensor(Ht), torch.tensor(Ht, dtype=torch.float32)):
+            fast, bound = probe._float32_scores(features)
+            exact = probe._scores(features)
+            assert ((fast - exact).abs() <= bound).all()
+            assert (bound > 0).all() and (bound < 1e-3).all()
