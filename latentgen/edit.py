@@ -10,7 +10,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from latentgen.extract import INPUT_SUFFIX, Progress, class_statistics, forward_batches
+from latentgen.extract import (INPUT_SUFFIX, Progress, class_statistics, extract, forward_batches,
+                               statistics_are_smaller)
 from latentgen.models import final_linear
 from latentgen.probes import LinearProbe
 
@@ -51,9 +52,13 @@ def repair_last_layer(model: nn.Module, train_data, corrupted_labels, bias: str 
     if labels.size and labels.max() >= linear.out_features:
         raise ValueError(f"labels reach class {labels.max()} but {name!r} has {linear.out_features} outputs")
     key = name + INPUT_SUFFIX
-    stats = class_statistics(edited, train_data, labels, [key], num_classes=linear.out_features,
-                             batch_size=batch_size, device=device, progress=progress)[key]
-    probe = LinearProbe(device=stats.second_moments.device).fit_statistics(stats)
+    if statistics_are_smaller(linear.in_features, linear.out_features, len(labels)):
+        stats = class_statistics(edited, train_data, labels, [key], num_classes=linear.out_features,
+                                 batch_size=batch_size, device=device, progress=progress)[key]
+        probe = LinearProbe(device=stats.second_moments.device).fit_statistics(stats)
+    else:  # the layer's inputs take less memory than its statistics (and classes smaller than d: Gram route)
+        H = extract(edited, train_data, [key], batch_size, device, progress=progress)[key]
+        probe = LinearProbe(device=device).fit(H, labels, num_classes=linear.out_features)
     with torch.no_grad():
         new_weight = torch.as_tensor(probe.W, dtype=linear.weight.dtype, device=linear.weight.device)
         delta = float((new_weight - linear.weight).norm())

@@ -168,6 +168,12 @@ def extract(model: nn.Module, data, layers: Sequence[str], batch_size: int = 256
     return {name: torch.cat(parts) for name, parts in chunks.items()}
 
 
+def statistics_are_smaller(dim: int, num_classes: int, n: int) -> bool:
+    """Whether a layer's per-class statistics (K·d² float64) take no more memory than its
+    activations over n examples would (n·d float32): then streaming them is the better route."""
+    return 2 * num_classes * dim <= n
+
+
 class ClassStatistics:
     """Per-class uncentered second moments S_c = Σ h hᵀ, sums Σ h and counts, accumulated batch by
     batch. Everything the MASC and linear probes need, in K·d² memory. float64 by default, as the

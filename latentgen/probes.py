@@ -55,21 +55,33 @@ def _float32_matmul_is_exact_float32() -> bool:
     return torch.get_float32_matmul_precision() == "highest"
 
 
-def _projection_error(H: torch.Tensor, row_norm: float) -> tuple[torch.Tensor, torch.Tensor]:
-    """Per row of H (as given: float32 or float64), its float64 norm ‖h‖ (n, 1), and δ (n, 1): a
-    bound on |fl32(b̂·ĥ) − b·h| for any float64 vector b of norm ≤ `row_norm`, where b̂, ĥ are b, h
-    rounded to float32. δ = γ_{m+2}·‖b‖·‖h‖ with m the nonzero coordinates of h (a zero term adds
-    no rounding; +2 for rounding b and h), by Cauchy-Schwarz on Σ|b_j h_j|."""
-    norm = torch.linalg.vector_norm(H, dim=1, keepdim=True, dtype=torch.float64)
-    nonzero = (H != 0).sum(1, keepdim=True)
-    return norm, _gamma(nonzero + 2) * row_norm * norm
+def _float32_norms(H: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, float]:
+    """Per row of H (as given: float32 or float64): N̂, its squared norm summed in float32 (as
+    float64, (n, 1)); an upper bound on the exact norm ‖h‖ (n, 1); and ε with |N̂ − ‖h‖²| ≤ ε·N̂
+    (d squares and their sum, the float32 rounding of h, the square root and its square)."""
+    gamma = float(_gamma(torch.tensor(H.shape[1] + 5.0)))
+    squared = torch.linalg.vector_norm(H.float(), dim=1, keepdim=True).double().square()
+    relative = 2 * gamma
+    return squared, (squared * (1 + relative)).sqrt(), relative
 
 
-def _uncertain_rows(scores: torch.Tensor, bound: torch.Tensor) -> torch.Tensor:
+def _projection_error(H: torch.Tensor, norm_bound: torch.Tensor, row_norm: float) -> torch.Tensor:
+    """δ (n, 1): a bound on |fl32(b̂·ĥ) − b·h| for any float64 vector b of norm ≤ `row_norm`, where
+    b̂, ĥ are b and h rounded to float32: γ_{d+2}·‖b‖·‖h‖ (+2 for rounding b and h), by
+    Cauchy-Schwarz on Σ|b_j h_j|."""
+    return _gamma(torch.tensor(H.shape[1] + 2.0)) * row_norm * norm_bound
+
+
+def _uncertain_rows(scores: torch.Tensor, bound: torch.Tensor, shared=None) -> torch.Tensor:
     """Rows whose top class is not certain: some other class c has scores[top] − scores[c] ≤
-    bound[top] + bound[c], so exact scores might rank c first (or tie)."""
+    bound[top] + bound[c] (+ |coef[top] − coef[c]|·size for `shared` = (coef (K,), size (n, 1)),
+    an error common to all classes in proportion to coef), so exact scores might rank c first."""
     top = scores.argmax(1, keepdim=True)
-    close = scores.gather(1, top) - scores <= bound.gather(1, top) + bound
+    slack = bound.gather(1, top) + bound
+    if shared is not None:
+        coef, size = shared
+        slack = slack + (coef[top] - coef).abs() * size
+    close = scores.gather(1, top) - scores <= slack
     close.scatter_(1, top, False)
     return close.any(1)
 
@@ -224,9 +236,10 @@ class _SpectralProbe(BaseEstimator):
         """Scores (n, K) in the fitted precision."""
         raise NotImplementedError
 
-    def _float32_scores(self, H: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Scores (n, K) computed in float32 (returned as float64) and a bound (n, K) on their
-        distance to the exact scores of the float64 fit."""
+    def _float32_scores(self, H: torch.Tensor):
+        """Scores (n, K) computed in float32 (returned as float64), a bound (n, K) on each one's
+        rounding error, and an error shared by all classes (see `_uncertain_rows`) or None: the
+        top class is certain where `_uncertain_rows` says so."""
         raise NotImplementedError
 
     def _certified_scores(self, H: torch.Tensor) -> torch.Tensor:
@@ -234,8 +247,8 @@ class _SpectralProbe(BaseEstimator):
         rounding bound does not certify. The argmax is then that of float64 scoring."""
         if self.dtype == "float32" or not _float32_matmul_is_exact_float32():
             return self._scores(H)
-        scores, bound = self._float32_scores(H)
-        uncertain = torch.nonzero(_uncertain_rows(scores, bound)).flatten()
+        scores, bound, shared = self._float32_scores(H)
+        uncertain = torch.nonzero(_uncertain_rows(scores, bound, shared)).flatten()
         if len(uncertain):
             scores[uncertain] = self._scores(H.index_select(0, uncertain)).to(scores.dtype)
         return scores
@@ -263,12 +276,17 @@ class MASCProbe(_SpectralProbe):
     whose subspace makes the smallest angle with h, i.e. argmax_c ‖P_c h‖².
 
     Fitted attributes: `components_` (list of k_c × d arrays P_c), `k_` (k_c per class),
-    `eigenvalues_` (each class's spectrum), `n_features_in_`, `classes_`."""
+    `eigenvalues_` (each class's spectrum; with `components=1` only its top eigenvalue),
+    `n_features_in_`, `classes_`."""
 
     def __init__(self, variance: float = 0.99, components: int | None = None, dtype: str = "float64", device=None):
         super().__init__(dtype, device)
         self.variance = variance
         self.components = components
+
+    @property
+    def _top_only(self) -> bool:
+        return self.components == 1  # the top eigenpair alone, as for the linear probe
 
     def _k(self, values: torch.Tensor) -> int:
         if self.components is not None:
@@ -327,22 +345,25 @@ class MASCProbe(_SpectralProbe):
         norms = H.square().sum(1, keepdim=True).clamp_min(torch.finfo(H.dtype).tiny)
         return self._offset + self._sign * energy / norms
 
-    def _float32_scores(self, H: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def _float32_scores(self, H: torch.Tensor):
         """Each class's energy e = Σ_i p_i² over its basis rows, from float32 projections p̂_i with
         |p̂_i − p_i| ≤ δ: |Σp̂² − Σp²| ≤ δ·(2Σ|p̂_i| + k·δ), and the float32 sum of k squares adds
-        at most γ_{k+1} of it (both sums taken with that margin). The norm is float64."""
+        at most γ_{k+1} of it (both sums taken with that margin). Scores are e/N or 1 − e/N with
+        N = ‖h‖²: multiplied by N they differ only by the energies' errors and by (N̂ − N) times
+        the offset (0 or 1), an error shared by the classes; a common positive factor changes no
+        ranking."""
         proj = H.float() @ self._basis32.T
         energy = (proj.square() @ self._membership32).double()
-        spread = (proj.abs() @ self._membership32).double()
-        norm, delta = _projection_error(H, self._basis_row_norm)
-        squared_norm = norm.square().clamp_min(torch.finfo(torch.float64).tiny)
+        spread = (proj.abs_() @ self._membership32).double()
+        squared_norm, norm_bound, norm_error = _float32_norms(H)
+        squared_norm = squared_norm.clamp_min(torch.finfo(torch.float32).tiny)
+        delta = _projection_error(H, norm_bound, self._basis_row_norm)
         sum_error = 2 * _gamma(self._basis_rows + 1)
         energy_error = delta * (2 * spread * (1 + sum_error) + self._basis_rows * delta) + sum_error * energy
-        ratio = energy / squared_norm
-        scores = self._offset + self._sign * ratio
-        # float64 rounding of the norm (≤ γ_{d+1}) and of the last two operations on values ≤ ~1
-        bound = energy_error / squared_norm + ratio * _gamma(torch.tensor(H.shape[1] + 1.0), _FLOAT64_UNIT_ROUNDOFF) + 1e-12
-        return scores, bound
+        scores = self._offset + self._sign * energy / squared_norm
+        # + float64 rounding of the last operations on scores ≤ ~1
+        bound = energy_error / squared_norm + 1e-12
+        return scores, bound, (self._offset.nan_to_num(neginf=0.0), torch.full_like(squared_norm, norm_error))
 
 
 class LinearProbe(_SpectralProbe):
@@ -378,10 +399,11 @@ class LinearProbe(_SpectralProbe):
     def _scores(self, H: torch.Tensor) -> torch.Tensor:
         return H.to(self._W.dtype) @ self._W.T
 
-    def _float32_scores(self, H: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def _float32_scores(self, H: torch.Tensor):
         scores = (H.float() @ self._W32.T).double()
-        _, delta = _projection_error(H, self._W_row_norm)
-        return scores, delta.expand_as(scores)
+        _, norm_bound, _ = _float32_norms(H)
+        delta = _projection_error(H, norm_bound, self._W_row_norm)
+        return scores, delta.expand_as(scores), None
 
 
 def _accuracy(pred: np.ndarray, y) -> float:
