@@ -297,6 +297,22 @@ class MASCProbe(_SpectralProbe):
             raise ValueError(f"variance must lie in (0, 1], got {self.variance}")
         return components_for_variance(values, self.variance)
 
+    def with_components(self, components: int) -> "MASCProbe":
+        """A fitted copy that keeps each class's top `components` eigenvectors (the same spectra:
+        no refit), e.g. MASC with one component from a fit at τ = 0.99. Each fitted class must
+        hold at least that many."""
+        if components < 1 or any(0 < k < components for k in self.k_):
+            raise ValueError(f"components must lie in [1, {min(k for k in self.k_ if k)}] (the smallest fitted k_c), "
+                             f"got {components}")
+        device = self._basis.device
+        spectra = [
+            ClassSpectrum(torch.as_tensor(values, device=device), torch.as_tensor(rows[:components], device=device),
+                          complete=False) if k else None
+            for values, rows, k in zip(self.eigenvalues_, self.components_, self.k_)
+        ]
+        probe = MASCProbe(self.variance, components, self.dtype, self.device)
+        return probe._fit_spectra(spectra, self._basis.new_zeros(self.n_features_in_), self.n_features_in_, None)
+
     def _fit_spectra(self, spectra, mean, dim, counts):
         self.n_features_in_ = dim
         self.classes_ = np.arange(len(spectra))

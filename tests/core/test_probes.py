@@ -251,3 +251,18 @@ def test_float32_ranking_is_certain_outside_its_rounding_bound(variance):
             assert (exact[:, :, None] - exact[:, None, :])[ahead].min() > 0
             certain = ~_uncertain_rows(fast, bound, shared)
             assert torch.equal(fast.argmax(1)[certain], exact.argmax(1)[certain])
+
+
+def test_fewer_components_from_the_same_fit_equal_a_refit():
+    rng = np.random.default_rng(15)
+    H, y, bases = planted(rng, dim=30, rank=4, noise=0.2)
+    full = MASCProbe(variance=0.99).fit(H, y)
+    one = full.with_components(1)
+    refit = MASCProbe(components=1).fit(H, y)
+    assert one.k_.tolist() == refit.k_.tolist() == [1, 1, 1, 1]
+    for a, b in zip(one.components_, refit.components_):
+        assert abs(abs(float(a[0] @ b[0])) - 1) < 1e-9
+    Ht = planted(np.random.default_rng(16), dim=30, rank=4, noise=0.2, n=500, bases=bases)[0]
+    assert np.array_equal(one.predict(Ht), refit.predict(Ht))
+    with pytest.raises(ValueError, match="components must lie in"):
+        full.with_components(int(full.k_.min()) + 1)
