@@ -173,7 +173,9 @@ class ClassSpectrum:
         return cls(values, vectors.T, complete=not top_only)
 
     @classmethod
-    def from_class_data(cls, Hc: torch.Tensor, top_only: bool = False) -> "ClassSpectrum":
+    def from_class_data(cls, Hc: torch.Tensor, top_only: bool = False, needed=None) -> "ClassSpectrum":
+        """`needed(values)`, when given, says how many of the top vectors the probe will use: the
+        Gram route builds only those (each costs a d × n_c product)."""
         n, d = Hc.shape
         if n >= d:
             return cls.from_moment(Hc.T @ Hc, top_only)
@@ -183,9 +185,11 @@ class ClassSpectrum:
         values, u = top_eigenpair(Hd @ Hd.T) if top_only else eigh_descending(Hd @ Hd.T)
         # v = H_cᵀ u / σ only for σ well above rounding noise: the rest would not be orthonormal.
         # `values` stays whole, so the variance rule sees the same total (the trace) as S_c's.
-        reliable = values > values[0].clamp_min(0) * torch.finfo(values.dtype).eps * n
-        vectors = (Hd.T @ u[:, reliable] / values[reliable].sqrt()).T
-        return cls(values.clamp_min(0).to(Hc.dtype), vectors.to(Hc.dtype), complete=False)
+        reliable = int((values > values[0].clamp_min(0) * torch.finfo(values.dtype).eps * n).sum())
+        values = values.clamp_min(0)
+        m = reliable if needed is None else min(reliable, needed(values))
+        vectors = (Hd.T @ u[:, :m] / values[:m].sqrt()).T
+        return cls(values.to(Hc.dtype), vectors.to(Hc.dtype), complete=False)
 
 
 class _SpectralProbe(BaseEstimator):
@@ -193,6 +197,7 @@ class _SpectralProbe(BaseEstimator):
     from streamed `ClassStatistics`."""
 
     _top_only = False  # whether the probe needs only each class's top eigenpair
+    _vectors_needed = None  # values -> how many top eigenvectors the probe uses (None: all)
 
     def __init__(self, dtype: str = "float64", device=None):
         self.dtype = dtype
@@ -212,7 +217,8 @@ class _SpectralProbe(BaseEstimator):
         # one class gathered at a time: no sorted copy of all of H
         spectra = [
             ClassSpectrum.from_class_data(
-                H.index_select(0, torch.as_tensor(np.flatnonzero(y == c), device=device)).to(dtype), self._top_only)
+                H.index_select(0, torch.as_tensor(np.flatnonzero(y == c), device=device)).to(dtype), self._top_only,
+                self._vectors_needed)
             if counts[c] else None
             for c in range(num_classes)
         ]
@@ -287,6 +293,9 @@ class MASCProbe(_SpectralProbe):
     @property
     def _top_only(self) -> bool:
         return self.components == 1  # the top eigenpair alone, as for the linear probe
+
+    def _vectors_needed(self, values: torch.Tensor) -> int:
+        return self._k(values)
 
     def _k(self, values: torch.Tensor) -> int:
         if self.components is not None:
