@@ -26,7 +26,6 @@ from latentgen.extract import ClassStatistics
 _DTYPES = {"float32": torch.float32, "float64": torch.float64}
 _PREDICT_CHUNK = 8192
 _FLOAT32_UNIT_ROUNDOFF = 2.0**-24
-_FLOAT64_UNIT_ROUNDOFF = 2.0**-53
 
 
 def _as_tensor(H, dtype=torch.float32, device=None) -> torch.Tensor:
@@ -42,10 +41,10 @@ def _as_tensor(H, dtype=torch.float32, device=None) -> torch.Tensor:
     return H.to(device=device, dtype=dtype)
 
 
-def _gamma(terms: torch.Tensor, unit_roundoff: float = _FLOAT32_UNIT_ROUNDOFF) -> torch.Tensor:
-    """γ_n = n·u / (1 − n·u): the relative error bound of an n-term floating-point dot product or
-    sum, in any order of summation (Higham, Accuracy and Stability, §3.1)."""
-    nu = terms.double() * unit_roundoff
+def _gamma(terms: torch.Tensor) -> torch.Tensor:
+    """γ_n = n·u / (1 − n·u), u the float32 unit roundoff: the relative error bound of an n-term
+    float32 dot product or sum, in any order of summation (Higham, Accuracy and Stability, §3.1)."""
+    nu = terms.double() * _FLOAT32_UNIT_ROUNDOFF
     return nu / (1 - nu)
 
 
