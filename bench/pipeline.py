@@ -1,8 +1,10 @@
 """Benchmark: the whole published pipeline against ours, in one run, on the same model and data
 (issue 12, part 2; METHOD.md §4-6, §11).
 
-    .venv/bin/python bench/pipeline.py --threads 1      # ~10 min on 2 shared cores, after training
-    .venv/bin/python bench/pipeline.py --threads 0      # all cores
+    .venv/bin/python bench/pipeline.py --threads 1      # 3-4 min on 2 shared cores, once trained
+    .venv/bin/python bench/pipeline.py --threads 0      # all cores (9 min here: OpenBLAS threads spin)
+
+The first run trains the model (37 min on the loaded 2-core machine) and caches it.
     .venv/bin/python bench/pipeline.py --device cuda    # ours on a GPU (the reference stays on the CPU)
 
 Setup: the first 10,000 MNIST training images with 40 %-shuffled labels (p = 0.4, seed 0), the
