@@ -17,9 +17,9 @@ per measurement. Per d it times:
 * ours, in memory: `MASCProbe(variance=0.99).fit(H, y)` and `LinearProbe().fit(H, y)` (auto route);
 * ours, streamed: `ClassStatistics(K, d).update(...)` over batches of 4,096, then `fit_statistics`;
 * predictions of each probe on the same H;
-* reference, as published: per class, the class data stacked with its negatives, `np.cov`
-  (float64), full `np.linalg.eigh`, the k_c rule, P_c; prediction by the minimum-angle rule
-  (float64). Where d is large the reference (and the slowest of our fits) run on a subset of
+* reference, as published (bench/published.py): per class, the class data stacked with its
+  negatives, `np.cov` (float64), full `np.linalg.eigh`, the k_c rule, P_c; prediction by the
+  minimum-angle rule (float64, `arccos`). Where d is large the reference (and the slowest of our fits) run on a subset of
   classes and the per-class time is extrapolated to K classes: the output says so.
 
 Activations are synthetic post-ReLU features: ReLU of a class-dependent low-rank signal (shared
@@ -44,8 +44,8 @@ import latentgen  # noqa: F401  (before torch: passive OpenMP waiters)
 
 import numpy as np
 import torch
-from threadpoolctl import threadpool_limits
 
+import published
 from latentgen.extract import ClassStatistics, extract
 from latentgen.probes import LinearProbe, MASCProbe
 
@@ -127,51 +127,6 @@ def make_activations(n: int, d: int, k: int, seed: int = 0, dead: float = 0.15):
         H[idx] = torch.relu_(z)
     H[:, torch.randperm(d, generator=g)[: int(dead * d)]] = 0.0  # dead units
     return H.contiguous(), y.numpy()
-
-
-# -------------------------------------------------------------------------------------- reference
-def reference_fit(H: np.ndarray, y: np.ndarray, classes, variance: float = 0.99):
-    """The published procedure, per class: data stacked with its negatives, covariance (float64),
-    full eigendecomposition, k_c = 1 + #{j: cumulative share ≤ τ}, P_c = top k_c eigenvectors.
-    Also the linear probe's row: the top eigenvector, signed by its mean projection over all N."""
-    mean_all = H.mean(0, dtype=np.float64)
-    P, k, W, per_class = {}, {}, {}, []
-    for c in classes:
-        with threadpool_limits(REF_BLAS_THREADS, user_api="blas"):
-            t = time.perf_counter()
-            X = H[y == c].astype(np.float64)
-            Xa = np.vstack([X, -X])
-            C = np.cov(Xa, rowvar=False)
-            values, vectors = np.linalg.eigh(C)
-            values, vectors = values[::-1], vectors[:, ::-1]
-            share = np.cumsum(np.clip(values, 0, None)) / np.clip(values, 0, None).sum()
-            k[c] = min(1 + int((share <= variance).sum()), int((values > 0).sum()))
-            P[c] = np.ascontiguousarray(vectors[:, : k[c]].T)
-            v = vectors[:, 0]
-            W[c] = -v if v @ mean_all < 0 else v
-            per_class.append(time.perf_counter() - t)
-    return P, k, W, per_class
-
-
-def reference_predict_masc(P: dict, H: np.ndarray) -> np.ndarray:
-    """argmin angle = argmax_c ‖P_c h‖² / ‖h‖², float64, over the fitted classes (column order of
-    P's keys), in chunks of 2,048 rows."""
-    classes = list(P)
-    out = []
-    with threadpool_limits(REF_BLAS_THREADS, user_api="blas"):
-        for i in range(0, len(H), 2048):
-            h = H[i:i + 2048].astype(np.float64)
-            norms = np.maximum((h * h).sum(1), np.finfo(np.float64).tiny)
-            cos2 = np.stack([((h @ P[c].T) ** 2).sum(1) / norms for c in classes], 1)
-            out.append(cos2.argmax(1))
-    return np.array(classes)[np.concatenate(out)]
-
-
-def reference_predict_linear(W: dict, H: np.ndarray) -> np.ndarray:
-    classes = list(W)
-    M = np.stack([W[c] for c in classes])
-    with threadpool_limits(REF_BLAS_THREADS, user_api="blas"):
-        return np.array(classes)[(H.astype(np.float64) @ M.T).argmax(1)]
 
 
 # --------------------------------------------------------------------------------------- one size
@@ -279,7 +234,7 @@ def run_size(args) -> dict:
     # 5. reference, on `subset` classes
     Hn = Hcpu.numpy()
     t = time.perf_counter()
-    P, k_ref, W, per_class = reference_fit(Hn, y, subset)
+    P, k_ref, W, per_class = published.fit(Hn, y, subset, threads=REF_BLAS_THREADS)
     ref_fit = time.perf_counter() - t
     emit("ref_fit_per_class_s", per_class)
     emit("ref_fit_s", ref_fit * K / m)
@@ -293,10 +248,10 @@ def run_size(args) -> dict:
         rows = rows[: args.ref_predict_rows]
     Hr = Hn[rows]
     t = time.perf_counter()
-    ref_masc = reference_predict_masc(P, Hr)
+    ref_masc = published.predict_masc(P, Hr, REF_BLAS_THREADS)
     ref_masc_s = time.perf_counter() - t
     t = time.perf_counter()
-    ref_lin = reference_predict_linear(W, Hr)
+    ref_lin = published.predict_linear(W, Hr, REF_BLAS_THREADS)
     ref_lin_s = time.perf_counter() - t
     # extrapolate the reference's prediction time to N rows and all K subspaces (cost ∝ rows·Σk_c;
     # the unfitted classes are taken to have the fitted ones' mean k_c)
@@ -366,7 +321,6 @@ def run_stream_memory(args) -> dict:
 def run_extraction(args) -> dict:
     """Batched `extract` of the MLP's hidden layers vs one forward pass per image (the published
     extraction), on the first `extract_n` MNIST training images, float32 on the CPU."""
-    from latentgen.extract import capture
     from latentgen.models import build_model
 
     data = np.load(args.mnist)
@@ -380,15 +334,7 @@ def run_extraction(args) -> dict:
         return extract(model, x, layers, batch_size=256, device="cpu")
 
     def one_at_a_time():
-        kept = {name: [] for name in layers}
-
-        def sink(name, output):
-            kept[name].append(output.detach().flatten(1).clone().numpy())
-
-        with torch.no_grad(), capture(model, layers, sink):
-            for i in range(len(x)):
-                model(x[i:i + 1])
-        return {name: np.concatenate(v) for name, v in kept.items()}
+        return published.extract_per_image(model, x, layers)
 
     s_b, _, a = timed(batched, args.repeats)
     s_o, _, b = timed(one_at_a_time, args.repeats)

@@ -10,7 +10,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from latentgen.extract import INPUT_SUFFIX, Progress, class_statistics, forward_batches
+from latentgen.extract import (INPUT_SUFFIX, Progress, class_statistics, extract, forward_batches,
+                               statistics_are_smaller)
 from latentgen.networks import Network, as_network
 from latentgen.probes import LinearProbe
 
@@ -56,9 +57,13 @@ def repair_last_layer(model: Network | nn.Module, train_data, corrupted_labels, 
     if labels.size and labels.max() >= final.out_features:
         raise ValueError(f"labels reach class {labels.max()} but {final.name!r} has {final.out_features} outputs")
     key = final.name + INPUT_SUFFIX
-    stats = class_statistics(edited, train_data, labels, [key], num_classes=final.out_features,
-                             batch_size=batch_size, device=device, progress=progress)[key]
-    probe = LinearProbe(device=stats.second_moments.device).fit_statistics(stats)
+    if statistics_are_smaller(final.in_features, final.out_features, len(labels)):
+        stats = class_statistics(edited, train_data, labels, [key], num_classes=final.out_features,
+                                 batch_size=batch_size, device=device, progress=progress)[key]
+        probe = LinearProbe(device=stats.second_moments.device).fit_statistics(stats)
+    else:  # the layer's inputs take less memory than its statistics (and classes smaller than d: Gram route)
+        H = extract(edited, train_data, [key], batch_size, device, progress=progress)[key]
+        probe = LinearProbe(device=device).fit(H, labels, num_classes=final.out_features)
     old_weight, old_bias = edited.final_weights()
     new_weight = torch.as_tensor(probe.W, dtype=torch.float32).cpu()
     new_bias = None if old_bias is None else (torch.zeros_like(old_bias) if bias == "zero" else old_bias)

@@ -88,11 +88,18 @@ def extract(model: Network | nn.Module, data, layers: Sequence[str], batch_size:
     return {name: torch.cat(parts) for name, parts in chunks.items()}
 
 
+def statistics_are_smaller(dim: int, num_classes: int, n: int) -> bool:
+    """Whether a layer's per-class statistics (K·d² float64) take no more memory than its
+    activations over n examples would (n·d float32): then streaming them is the better route."""
+    return 2 * num_classes * dim <= n
+
+
 class ClassStatistics:
     """Per-class uncentered second moments S_c = Σ h hᵀ, sums Σ h and counts, accumulated batch by
-    batch. Everything the MASC and linear probes need, in K·d² memory."""
+    batch. Everything the MASC and linear probes need, in K·d² memory. float64 by default, as the
+    published procedure: float32 sums perturb the small eigenvalues enough to move the subspaces."""
 
-    def __init__(self, num_classes: int, dim: int, dtype=torch.float32, device=None):
+    def __init__(self, num_classes: int, dim: int, dtype=torch.float64, device=None):
         device = resolve_device(device)
         self.num_classes, self.dim = num_classes, dim
         self.second_moments = torch.zeros(num_classes, dim, dim, dtype=dtype, device=device)
@@ -130,7 +137,7 @@ class ClassStatistics:
 
 
 def class_statistics(model: Network | nn.Module, data, labels, layers: Sequence[str], num_classes: int | None = None,
-                     batch_size: int = 256, device=None, dtype=torch.float32,
+                     batch_size: int = 256, device=None, dtype=torch.float64,
                      progress: Progress | None = None) -> dict[str, ClassStatistics]:
     """Stream `data` once through the model and accumulate `ClassStatistics` for each layer,
     grouped by `labels` (the corrupted training labels)."""

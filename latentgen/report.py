@@ -16,7 +16,8 @@ from torch import nn
 
 from latentgen.corruption import CorruptedLabels
 from latentgen.data import Splits
-from latentgen.extract import Progress, class_statistics, extract, forward_batches, list_layers
+from latentgen.extract import (Progress, class_statistics, extract, forward_batches, list_layers,
+                               statistics_are_smaller)
 from latentgen.metrics import label_metrics
 from latentgen.networks import Network, as_network
 from latentgen.probes import SPECTRAL_PROBES, make_probe, probe_names
@@ -25,9 +26,9 @@ MODEL = "model"
 
 
 def _uses_statistics(dim: int, num_classes: int, n_train: int, probes: Sequence[str]) -> bool:
-    """Stream statistics when only spectral probes are asked for and K·d² ≤ n·d, i.e. the
-    statistics take no more memory than the layer's activations would."""
-    return all(p in SPECTRAL_PROBES for p in probes) and num_classes * dim <= n_train
+    """Stream statistics when only spectral probes are asked for and the statistics take no more
+    memory than the layer's activations would."""
+    return all(p in SPECTRAL_PROBES for p in probes) and statistics_are_smaller(dim, num_classes, n_train)
 
 
 def fit_probes(model: Network | nn.Module, x_train: torch.Tensor, train_labels: np.ndarray, layers: Sequence[str],

@@ -199,3 +199,70 @@ def test_gram_route_keeps_the_whole_spectrum_for_the_variance_rule():
     k = min(gram.k_[0], moment.k_[0])
     overlap = np.linalg.norm(gram.components_[0][:k] @ moment.components_[0][:k].T) ** 2 / k
     assert overlap > 0.999
+
+
+def two_lines(dim=64, seed=11):
+    """Training rows on two orthonormal lines v0, v1 (positive multiples), one class each."""
+    rng = np.random.default_rng(seed)
+    q = np.linalg.qr(rng.standard_normal((dim, dim)))[0]
+    if (q[:, :2].sum(0) < 0).any():
+        q[:, :2] *= np.sign(q[:, :2].sum(0))
+    t = rng.uniform(1, 2, (50, 1))
+    H = np.concatenate([t * q[:, 0], t * q[:, 1]])
+    return H, np.repeat([0, 1], 50), q
+
+
+@pytest.mark.parametrize("make", [lambda dtype: MASCProbe(components=1, dtype=dtype),
+                                  lambda dtype: LinearProbe(dtype=dtype)], ids=["masc", "linear"])
+def test_near_ties_below_float32_rounding_are_decided_as_in_exact_arithmetic(make):
+    # h = v0 + (1 + ε) v1 + w (w ⟂ v0, v1): class 1 wins iff ε > 0, by |ε| ~ 1e-10..1e-8, far below
+    # what float32 scores resolve; the default rescoring in float64 must decide every row right
+    H, y, q = two_lines()
+    rng = np.random.default_rng(12)
+    eps = rng.choice([-1, 1], 400) * 10 ** rng.uniform(-10, -8, 400)
+    w = rng.standard_normal((400, 62)) @ q[:, 2:].T * 0.3
+    Ht = q[:, 0] + (1 + eps)[:, None] * q[:, 1] + w
+    expected = (eps > 0).astype(np.int64)
+    assert np.array_equal(make("float64").fit(H, y).predict(Ht), expected)
+    assert (make("float32").fit(H, y).predict(Ht) != expected).any()  # float32 alone cannot
+
+
+@pytest.mark.parametrize("variance", [0.5, 0.8, 0.9])  # 0.9: the complement basis
+def test_float32_ranking_is_certain_outside_its_rounding_bound(variance):
+    # for every row and pair of classes (a, b): if the float32 scores put a ahead of b by more than
+    # the rounding bound allows, exact (float64) scoring of the same fit ranks them the same way
+    from latentgen.probes import _uncertain_rows
+
+    rng = np.random.default_rng(13)
+    H, y, bases = planted(rng, dim=20, noise=0.3)
+    masc = MASCProbe(variance=variance).fit(H, y)
+    Ht = np.abs(planted(np.random.default_rng(14), dim=20, noise=0.3, n=2000, bases=bases)[0])
+    Ht[:, :5] = 0
+    for probe in (masc, LinearProbe().fit(H, y)):
+        for features in (torch.tensor(Ht), torch.tensor(Ht, dtype=torch.float32)):
+            fast, bound, shared = probe._float32_scores(features)
+            exact = probe._scores(features)
+            slack = bound[:, :, None] + bound[:, None, :]
+            if shared is not None:
+                coef, size = shared
+                slack = slack + (coef[:, None] - coef[None, :]).abs() * size[:, :, None]
+            ahead = fast[:, :, None] - fast[:, None, :] > slack
+            assert ahead.float().mean() > 0.3 and (bound < 1e-3).all()
+            assert (exact[:, :, None] - exact[:, None, :])[ahead].min() > 0
+            certain = ~_uncertain_rows(fast, bound, shared)
+            assert torch.equal(fast.argmax(1)[certain], exact.argmax(1)[certain])
+
+
+def test_fewer_components_from_the_same_fit_equal_a_refit():
+    rng = np.random.default_rng(15)
+    H, y, bases = planted(rng, dim=30, rank=4, noise=0.2)
+    full = MASCProbe(variance=0.99).fit(H, y)
+    one = full.with_components(1)
+    refit = MASCProbe(components=1).fit(H, y)
+    assert one.k_.tolist() == refit.k_.tolist() == [1, 1, 1, 1]
+    for a, b in zip(one.components_, refit.components_):
+        assert abs(abs(float(a[0] @ b[0])) - 1) < 1e-9
+    Ht = planted(np.random.default_rng(16), dim=30, rank=4, noise=0.2, n=500, bases=bases)[0]
+    assert np.array_equal(one.predict(Ht), refit.predict(Ht))
+    with pytest.raises(ValueError, match="components must lie in"):
+        full.with_components(int(full.k_.min()) + 1)
