@@ -161,12 +161,16 @@ def _head_module(probe) -> nn.Module:
 
 def _check_chain(network: nn.Module, trunk: nn.Sequential, cut: str, x: torch.Tensor, batch_size: int, device) -> None:
     """The trunk must compute exactly what the network computes at `cut`."""
+    problem = ValueError(f"layer: cannot graft at {cut!r}: the network's forward pass is not a chain of its "
+                         "blocks up to that layer")
     for outputs, _logits, _ in forward_batches(network, x[:batch_size], [cut], batch_size, device):
-        with torch.inference_mode():
-            mine = trunk.to(outputs[cut].device).eval()(x[:batch_size].to(outputs[cut].device)).flatten(1).float()
+        try:
+            with torch.inference_mode():
+                mine = trunk.to(outputs[cut].device).eval()(x[:batch_size].to(outputs[cut].device)).flatten(1).float()
+        except RuntimeError as exc:
+            raise problem from exc
         if mine.shape != outputs[cut].shape or not torch.allclose(mine, outputs[cut], rtol=1e-4, atol=1e-5):
-            raise ValueError(f"layer: cannot graft at {cut!r}: the network's forward pass is not a chain of its "
-                             "blocks up to that layer")
+            raise problem
 
 
 def graft(network: nn.Module, data: Splits | torch.Tensor, labels: CorruptedLabels | np.ndarray, layer: str = "auto",

@@ -3,39 +3,20 @@ recover much of the lost test accuracy (METHOD.md §10). Deterministic: seeded d
 and corruption. An independent implementation measured, on the first 10,000 images with Adam
 lr 1e-3, batch 128, stopped at 99%: model 68.1%, repaired 78.1%, MASC best layer 90.1%."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import torch
 
-from latentgen.corruption import corrupt_labels
-from latentgen.data import load_npz
-from latentgen.edit import repair_last_layer
 from latentgen.extract import extract
 from latentgen.metrics import accuracy, predict
 from latentgen.probes import LinearProbe
 from latentgen.report import best_layers, probe_model
-from latentgen.train import Recipe, seeded_model, train
-
-MNIST = Path(__file__).resolve().parents[3] / "shared" / "data" / "mnist.npz"
-N_TRAIN = 5000
+from tests.core.conftest import MNIST
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not MNIST.is_file(), reason=f"real MNIST expected at {MNIST}"),
 ]
-
-
-@pytest.fixture(scope="module")
-def memorized():
-    splits = load_npz(MNIST).subset(N_TRAIN, None)
-    labels = corrupt_labels(splits.y_train, p=0.4, num_classes=10, seed=0)
-    model = seeded_model("mlp", splits.input_shape, 10, seed=0)
-    result = train(model, splits, labels, Recipe("adam", 1e-3, batch_size=128), seed=0,
-                   max_epochs=150, target_train_acc=0.95, device="cpu")
-    edited, report = repair_last_layer(model, splits.x_train, labels.labels, device="cpu")
-    return splits, labels, model, result, edited, report
 
 
 def test_the_model_memorizes_the_corrupted_labels(memorized):
