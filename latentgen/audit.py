@@ -140,7 +140,8 @@ def audit_labels(network: nn.Module, splits: Splits, labels: CorruptedLabels | n
     layer name, or a list of names whose scores are averaged. `probe`: "masc", "linear" or "auto".
     Each example is scored by probes fitted without its fold (`folds`-fold cross-fitting, seeded).
     The choice maximises accuracy on the noisy labels of `validation` (default: 10% carved with
-    seed 0; it should be held out from the network's training). `progress(stage, done, total)`."""
+    seed 0; it should be held out from the network's training). `progress(stage, done, total)`
+    with stages "statistics", "fit", "score" (streamed layers only) and "score_test"."""
     given = np.asarray(labels.labels if isinstance(labels, CorruptedLabels) else labels, dtype=np.int64)
     n = len(splits.x_train)
     if given.shape != (n,):

@@ -25,7 +25,8 @@ from torch import nn
 from latentgen.corruption import CorruptedLabels
 from latentgen.crossfit import NOT_SCORED, SCORING_PROBES, cross_fit, probe_scores
 from latentgen.data import Splits
-from latentgen.extract import Progress, forward_batches
+from latentgen.device import resolve_device
+from latentgen.extract import Progress, extract, forward_batches
 from latentgen.models import default_probe_layers
 from latentgen.probes import LinearProbe, MASCProbe
 from latentgen.validation import Validation, memorization_warning, resolve_validation, select_best
@@ -161,16 +162,17 @@ def _head_module(probe) -> nn.Module:
 
 def _check_chain(network: nn.Module, trunk: nn.Sequential, cut: str, x: torch.Tensor, batch_size: int, device) -> None:
     """The trunk must compute exactly what the network computes at `cut`."""
-    problem = ValueError(f"layer: cannot graft at {cut!r}: the network's forward pass is not a chain of its "
+    sample = x[:batch_size]
+    reference = extract(network, sample, [cut], batch_size, device)[cut]
+    device = resolve_device(device)
+    try:
+        with torch.inference_mode():
+            mine = trunk.to(device).eval()(sample.to(device)).flatten(1).float().cpu()
+    except RuntimeError:
+        mine = None
+    if mine is None or mine.shape != reference.shape or not torch.allclose(mine, reference, rtol=1e-4, atol=1e-5):
+        raise ValueError(f"layer: cannot graft at {cut!r}: the network's forward pass is not a chain of its "
                          "blocks up to that layer")
-    for outputs, _logits, _ in forward_batches(network, x[:batch_size], [cut], batch_size, device):
-        try:
-            with torch.inference_mode():
-                mine = trunk.to(outputs[cut].device).eval()(x[:batch_size].to(outputs[cut].device)).flatten(1).float()
-        except RuntimeError as exc:
-            raise problem from exc
-        if mine.shape != outputs[cut].shape or not torch.allclose(mine, outputs[cut], rtol=1e-4, atol=1e-5):
-            raise problem
 
 
 def graft(network: nn.Module, data: Splits | torch.Tensor, labels: CorruptedLabels | np.ndarray, layer: str = "auto",
@@ -184,7 +186,8 @@ def graft(network: nn.Module, data: Splits | torch.Tensor, labels: CorruptedLabe
     `layer`: "auto" (each of `layers`, default the network's probe layers, competes) or a name;
     `head`: "masc", "linear" or "auto". Choices maximise accuracy on the noisy labels of
     `validation` (default: 10% carved with seed 0; it should be held out from the network's
-    training), scored by heads fitted on the other training examples."""
+    training), scored by heads fitted on the other training examples. `progress(stage, done,
+    total)` with stages "statistics", "fit", "score", "score_test"."""
     x_train = data.x_train if isinstance(data, Splits) else torch.as_tensor(data)
     given = np.asarray(labels.labels if isinstance(labels, CorruptedLabels) else labels, dtype=np.int64)
     n = len(x_train)
@@ -194,9 +197,12 @@ def graft(network: nn.Module, data: Splits | torch.Tensor, labels: CorruptedLabe
         raise ValueError(f"head: must be 'auto' or one of {', '.join(HEADS)}, got {head!r}")
     heads = list(HEADS) if head == "auto" else [head]
     candidates = (default_probe_layers(network) if layers is None else list(layers)) if layer == "auto" else [layer]
-    num_classes = int(given.max()) + 1
-    if isinstance(data, Splits):
-        num_classes = max(num_classes, data.num_classes)
+    # the head has as many outputs as the network, so that the network's spec plus `spec` builds it
+    for _, logits, _ in forward_batches(network, x_train[:1], [], 1, device):  # run to the end: restores modes
+        num_classes = max(int(given.max()) + 1, logits.shape[1], data.num_classes if isinstance(data, Splits) else 0)
+    edited = copy.deepcopy(network)
+    for cut in candidates:  # before any fitting: every candidate must be graftable
+        _check_chain(network, chain_until(edited, cut), cut, x_train, batch_size, device)
     val = resolve_validation(validation, n)
     fold_ids = np.full(n, NOT_SCORED, dtype=np.int64)
     fold_ids[val.indices] = 0
@@ -215,9 +221,7 @@ def graft(network: nn.Module, data: Splits | torch.Tensor, labels: CorruptedLabe
     chosen = picked["chosen"]
     cut, head_name = chosen["layer"], chosen["probe"]
 
-    edited = copy.deepcopy(network)
     trunk = chain_until(edited, cut)
-    _check_chain(network, trunk, cut, x_train, batch_size, device)
     head_module = _head_module(crossed.full[(cut, head_name)]).to(next(trunk.parameters(), torch.zeros(0)).device)
     grafted = _assemble(network, trunk, head_module).eval()
 
