@@ -102,7 +102,7 @@ def run(name: str, n_train: int | None, p: float, folds: int, max_epochs: int) -
         out["methods"][method] = {**detection_metrics(flagged, score, flipped), **clock.read(), **extra}
         m = out["methods"][method]
         print(f"{name:>6} {method:<42} P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f} "
-              f"AUROC {m['auroc']:.3f}  wall {m['seconds']:7.1f} s  cpu {m['cpu_seconds']:7.1f} s", flush=True)
+              f"AUROC {m['auroc']:.3f}  wall {m['seconds']:7.1f} s  cpu {m['cpu_seconds']:7.1f} s  {extra or ''}", flush=True)
 
     clock = Clock()
     model, trained = memorize(splits, labels, val.fit_indices, seed=0, max_epochs=max_epochs)
