@@ -2,9 +2,9 @@
 probes at each checkpoint of a run (a training run's state dicts, or networks the user brings,
 each with its epoch label), and find where each peaks.
 
-Selection without the test set (§11): `carve_validation` holds out part of the training data,
-labelled with its corrupted labels only, and `select_on_validation` picks the best epoch, layer
-and probe on it, then reports how that choice does on the test set.
+Selection without the test set (§11): `validation.carve_validation` holds out part of the training
+data, labelled with its corrupted labels only, and `select_on_validation` picks the best epoch,
+layer and probe on it, then reports how that choice does on the test set.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
-import numpy as np
 import torch
 from torch import nn
 
@@ -23,6 +22,7 @@ from latentgen.data import Splits
 from latentgen.extract import Progress
 from latentgen.networks import Network, as_network
 from latentgen.report import probe_model
+from latentgen.validation import ValidationSplit, carve_validation, select_best  # noqa: F401  (carve_validation: re-exported)
 
 COLUMNS = ("epoch", "layer", "probe", "metric", "value")
 
@@ -117,53 +117,15 @@ def _probe_epochs(epochs: Sequence[int], load: Callable[[int], Network | nn.Modu
 # ---- Selection on a validation split (METHOD.md §11) ----
 
 
-@dataclass
-class ValidationSplit:
-    """`train` and `train_labels`: what the model is trained and the probes fitted on, with the
-    real test set (for reporting only). `selection`: the same training part, with the held-out
-    examples as its "test" set labelled with their corrupted labels, so its test_acc is the
-    accuracy on noisy validation labels."""
-
-    train: Splits
-    train_labels: CorruptedLabels
-    selection: Splits
-    val_indices: np.ndarray
-
-
-def carve_validation(splits: Splits, labels: CorruptedLabels, val_fraction: float = 0.1, seed: int = 0) -> ValidationSplit:
-    """Hold out a random `val_fraction` of the training examples; carve before training, so the
-    model never fits the held-out labels. Under uniform label noise the accuracy on noisy labels is
-    an increasing function of the accuracy on true ones, so its argmax picks the same choice."""
-    if not 0.0 < val_fraction < 1.0:
-        raise ValueError(f"val_fraction must lie in (0, 1), got {val_fraction}")
-    n = len(splits.x_train)
-    n_val = int(round(val_fraction * n))
-    if not 0 < n_val < n:
-        raise ValueError(f"val_fraction {val_fraction} of {n} training examples leaves an empty split")
-    order = np.random.default_rng(seed).permutation(n)
-    val, keep = np.sort(order[:n_val]), np.sort(order[n_val:])
-    train_labels = CorruptedLabels(labels.labels[keep], labels.true_labels[keep], labels.replaced[keep], labels.flipped[keep])
-    x_train, y_train = splits.x_train[keep], splits.y_train[keep]
-    return ValidationSplit(
-        train=Splits(x_train, y_train, splits.x_test, splits.y_test),
-        train_labels=train_labels,
-        selection=Splits(x_train, y_train, splits.x_train[val], torch.as_tensor(labels.labels[val])),
-        val_indices=val,
-    )
-
-
 def select_on_validation(selection: DynamicsResult, evaluation: DynamicsResult) -> list[dict]:
     """The (epoch, layer, probe) with the highest noisy-label validation accuracy, and for
     comparison the one with the highest test accuracy, each with its test accuracy. `selection`
     and `evaluation` come from `probe_checkpoints` on a ValidationSplit's `selection` and `train`
     splits. The model's own rows compete too (layer and probe "model")."""
-    def scores(result: DynamicsResult) -> dict[tuple, float]:
-        return {(r["epoch"], r["layer"], r["probe"]): r["value"] for r in result.table if r["metric"] == "test_acc"}
-
-    val, test = scores(selection), scores(evaluation)
-    chosen = []
-    for split, values in (("validation (noisy labels)", val), ("test", test)):
-        epoch, layer, probe = max(values, key=lambda k: (values[k], -k[0]))
-        chosen.append({"chosen_by": split, "epoch": epoch, "layer": layer, "probe": probe,
-                       "val_acc_noisy": val[(epoch, layer, probe)], "test_acc": test[(epoch, layer, probe)]})
-    return chosen
+    rows = [dict(r, metric="val_acc") for r in selection.table if r["metric"] == "test_acc"]
+    rows += [r for r in evaluation.table if r["metric"] == "test_acc"]
+    rows.sort(key=lambda r: r["epoch"])  # stable: the earliest epoch wins ties
+    picked = select_best(rows, keys=("epoch", "layer", "probe"))
+    return [{"chosen_by": split, **{k: picked[which][k] for k in ("epoch", "layer", "probe")},
+             "val_acc_noisy": picked[which]["val_acc"], "test_acc": picked[which]["test_acc"]}
+            for split, which in (("validation (noisy labels)", "chosen"), ("test", "oracle"))]

@@ -122,6 +122,30 @@ class ClassStatistics:
             self.counts[c] += len(part)
         return self
 
+    def _combined(self, other: "ClassStatistics", sign: int) -> "ClassStatistics":
+        if not isinstance(other, ClassStatistics):
+            return NotImplemented
+        if (other.num_classes, other.dim) != (self.num_classes, self.dim):
+            raise ValueError(f"cannot combine statistics of {other.num_classes} classes × {other.dim} features "
+                             f"with {self.num_classes} × {self.dim}")
+        out = ClassStatistics.__new__(ClassStatistics)
+        out.num_classes, out.dim = self.num_classes, self.dim
+        out.second_moments, out.sums, out.counts = (
+            mine + sign * theirs.to(mine.device, mine.dtype)
+            for mine, theirs in ((self.second_moments, other.second_moments), (self.sums, other.sums),
+                                 (self.counts, other.counts)))
+        if bool((out.counts < 0).any()):
+            raise ValueError("cannot subtract statistics of more examples than were accumulated")
+        return out
+
+    def __add__(self, other: "ClassStatistics") -> "ClassStatistics":
+        """The statistics of both sets of examples (statistics are additive)."""
+        return self._combined(other, 1)
+
+    def __sub__(self, other: "ClassStatistics") -> "ClassStatistics":
+        """The statistics without a subset's: leaving a fold out of a fit is a subtraction."""
+        return self._combined(other, -1)
+
     @property
     def total(self) -> int:
         return int(self.counts.sum())

@@ -8,7 +8,7 @@ representations the paper probes; the last block is the final `nn.Linear` named 
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
 import torch
 from torch import nn
@@ -125,13 +125,21 @@ def _torchvision(builder: str, num_classes: int) -> nn.Module:
 _BUILDERS = {"mlp": mlp, "cnn": cnn, "alexnet": alexnet, "resnet18": resnet18}
 
 
-def build_model(name: str, input_shape: Sequence[int], num_classes: int) -> nn.Module:
-    """Build an untrained model. `input_shape` excludes the batch dimension, e.g. (1, 28, 28)."""
+def build_model(name: str, input_shape: Sequence[int], num_classes: int, cut: str | None = None,
+                head: str | None = None, components: Sequence[int] | None = None) -> nn.Module:
+    """Build an untrained model. `input_shape` excludes the batch dimension, e.g. (1, 28, 28).
+    With `cut` and `head` (and `components` for a "masc" head), the grafted network of
+    `latentgen.graft`: the model's blocks up to layer `cut`, then the head."""
     input_shape = tuple(int(s) for s in input_shape)
     if len(input_shape) not in (1, 3) or min(input_shape, default=0) < 1:
         raise ValueError(f"input_shape must be (C, H, W) or (F,) with positive sizes, got {input_shape}")
     if num_classes < 2:
         raise ValueError(f"num_classes must be at least 2, got {num_classes}")
+    if cut is not None or head is not None or components is not None:
+        from latentgen.graft import grafted_architecture  # graft builds on this module
+
+        return grafted_architecture(build_model(name, input_shape, num_classes), input_shape, num_classes,
+                                    cut, head, components)
     if name.startswith(TORCHVISION_PREFIX):
         return _torchvision(name[len(TORCHVISION_PREFIX):], num_classes)
     if name not in _BUILDERS:
@@ -142,6 +150,21 @@ def build_model(name: str, input_shape: Sequence[int], num_classes: int) -> nn.M
     if name != "mlp" and len(input_shape) != 3:
         raise ValueError(f"{name} needs an image input_shape (C, H, W), got {input_shape}")
     return _BUILDERS[name](input_shape, num_classes)
+
+
+SPEC_KEYS = ("name", "input_shape", "num_classes", "cut", "head", "components")
+
+
+def build_from_spec(spec: Mapping[str, Any]) -> nn.Module:
+    """`build_model` from an architecture spec {"name", "input_shape", "num_classes"} with, for a
+    grafted network, "cut", "head" and "components" (e.g. what `graft`'s report.spec adds)."""
+    unknown = sorted(set(spec) - set(SPEC_KEYS))
+    missing = [key for key in SPEC_KEYS[:3] if key not in spec]
+    if unknown or missing:
+        raise ValueError(f"architecture spec: unknown keys {unknown}, missing keys {missing}; "
+                         f"allowed: {', '.join(SPEC_KEYS)}")
+    return build_model(spec["name"], spec["input_shape"], int(spec["num_classes"]), cut=spec.get("cut"),
+                       head=spec.get("head"), components=spec.get("components"))
 
 
 def final_linear(model: nn.Module) -> tuple[str, nn.Linear]:
