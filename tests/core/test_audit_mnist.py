@@ -12,7 +12,7 @@ from safetensors.torch import load, save
 
 from latentgen.audit import audit_labels, cleaned_labels, suspicion
 from latentgen.corruption import CorruptedLabels, corrupt_labels
-from latentgen.data import Splits, load_npz
+from latentgen.data import Splits
 from latentgen.extract import extract
 from latentgen.graft import graft
 from latentgen.metrics import accuracy, predict
