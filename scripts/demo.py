@@ -20,7 +20,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-import torch
 from safetensors.torch import save_file
 
 from latentgen.corruption import corrupt_labels

@@ -3,7 +3,6 @@
 A small MLP on a subset of scikit-learn's digits keeps every test to a second or two on 2 CPU cores.
 """
 
-import numpy as np
 import pytest
 import torch
 from torch import nn
