@@ -58,11 +58,23 @@ class OutModel:
 
 
 @dataclass
+class OutDataset:
+    """A data set derived from the job's: the same examples with new training labels (`labels`:
+    an .npy, -1 where an example is left out), recorded as `labels_spec`."""
+    source: Dataset
+    labels: Path
+    labels_spec: dict[str, Any]
+    n_train: int
+    name: str | None = None
+
+
+@dataclass
 class Outcome:
     rows: list[dict[str, Any]]
     summary: dict[str, Any]
     artifacts: list[OutArtifact] = field(default_factory=list)
     model: OutModel | None = None
+    dataset: OutDataset | None = None
 
 
 def clean(value: Any) -> Any:
@@ -225,12 +237,15 @@ class Runner:
                 sha, size, new = self._store(a.path)
                 created += [sha] if new else []
                 arts.append((a, sha, size))
-            model_blob = None
+            model_blob = labels_blob = None
             if out.model is not None:
                 sha, size, new = self._store(out.model.path)
                 created += [sha] if new else []
                 model_blob = (sha, size)
-            self._commit(job, attempt, out, arts, model_blob)
+            if out.dataset is not None:
+                labels_blob, _size, new = self._store(out.dataset.labels)
+                created += [labels_blob] if new else []
+            self._commit(job, attempt, out, arts, model_blob, labels_blob)
         except BaseException:
             with self.sessions() as s:
                 for sha in created:
@@ -240,8 +255,9 @@ class Runner:
         log.info("job %s: succeeded", job.id)
         return "succeeded"
 
-    def _commit(self, job: Job, attempt: int, out: Outcome, arts: list, model_blob: tuple | None) -> None:
-        """Results, artifacts, the output model and the job's new status in one transaction."""
+    def _commit(self, job: Job, attempt: int, out: Outcome, arts: list, model_blob: tuple | None,
+                labels_blob: str | None) -> None:
+        """Results, artifacts, the output model or data set and the job's new status in one transaction."""
         now = utcnow()
         with self.sessions() as s:
             output_model_id = None
@@ -259,6 +275,15 @@ class Runner:
                 else:
                     output_model_id = existing.id
                 out.summary["output_model_id"] = output_model_id
+            if out.dataset is not None and labels_blob is not None:
+                d = out.dataset
+                derived = Dataset(owner_id=job.owner_id, name=(d.name or "")[:200] or None, source=d.source.source,
+                                  root=d.source.root, sha256=d.source.sha256, size_bytes=d.source.size_bytes,
+                                  labels={**d.labels_spec, "sha256": labels_blob}, labels_sha256=labels_blob,
+                                  info={**(d.source.info or {}), "n_train": d.n_train})
+                s.add(derived)
+                s.flush()
+                out.summary["cleaned_dataset_id"] = derived.id
             s.execute(delete(Artifact).where(Artifact.job_id == job.id))
             for a, sha, size in arts:
                 s.add(Artifact(owner_id=job.owner_id, job_id=job.id, kind=a.kind, name=a.name,
@@ -299,16 +324,28 @@ class Runner:
         return load_source(ds.source, root, **((ds.info or {}).get("options") or {}))
 
     def load_labels(self, ds: Dataset, splits):
+        """(splits, labels): the training labels of the data set, and its splits without the
+        examples a cleaned data set leaves out (label -1)."""
         from latentgen.corruption import CorruptedLabels, corrupt_labels
+        from latentgen.data import Splits
 
         y_true = splits.y_train.numpy()
         spec = ds.labels
         if spec["kind"] == "corruption":
-            return corrupt_labels(y_true, float(spec["p"]), splits.num_classes, int(spec["seed"]))
-        noisy = np.load(self.blob_file(spec["sha256"], ".npy"), allow_pickle=False)
+            return splits, corrupt_labels(y_true, float(spec["p"]), splits.num_classes, int(spec["seed"]))
+        noisy = self.stored_labels(ds)
         if len(noisy) != len(y_true):
             raise ValueError(f"train_labels has {len(noisy)} entries but the training set has {len(y_true)}")
-        return CorruptedLabels.from_labels(noisy, y_true)
+        if (noisy < 0).any():
+            kept = np.flatnonzero(noisy >= 0)
+            splits = Splits(splits.x_train[kept], splits.y_train[kept], splits.x_test, splits.y_test)
+            noisy, y_true = noisy[kept], y_true[kept]
+        return splits, CorruptedLabels.from_labels(noisy, y_true)
+
+    def stored_labels(self, ds: Dataset) -> np.ndarray:
+        """An uploaded or cleaned data set's training labels, one per example of its source (-1: left
+        out by a cleaning)."""
+        return np.load(self.blob_file(ds.labels["sha256"], ".npy"), allow_pickle=False)
 
     def load_model(self, m: Model):
         """The model's network (torch or ONNX), through the core loader the API validated it with."""
@@ -329,8 +366,7 @@ class Runner:
     def load_data(self, ds: Dataset, progress: Progress):
         """The data set's splits, its training labels, and their summary for the result."""
         progress("loading", 0, 1)
-        splits = self.load_splits(ds)
-        labels = self.load_labels(ds, splits)
+        splits, labels = self.load_labels(ds, self.load_splits(ds))
         return splits, labels, data_summary(splits, labels)
 
     # ------------------------------------------------------------ outputs
@@ -352,6 +388,14 @@ def data_summary(splits, labels) -> dict[str, Any]:
     return {"n_train": int(len(splits.x_train)), "n_test": int(len(splits.x_test)),
             "input_shape": [int(s) for s in splits.input_shape], "num_classes": int(splits.num_classes),
             "flip_rate": float(labels.flip_rate)}
+
+
+def validation_split(p: dict[str, Any], n: int):
+    """The job's validation split: `params.validation` {fraction, seed}, carved from the n training examples."""
+    from latentgen.validation import Validation
+
+    v = p.get("validation") or {}
+    return Validation.carve(n, float(v.get("fraction", 0.1)), int(v.get("seed", 0)))
 
 
 def table_artifact(rows: list[dict], path: Path) -> OutArtifact:

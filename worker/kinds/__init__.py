@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 from typing import Callable
 
-KINDS = ("probe", "repair", "train", "dynamics", "midway")
+KINDS = ("probe", "repair", "train", "dynamics", "midway", "audit", "graft")
 
 
 def run_kind(kind: str) -> Callable:

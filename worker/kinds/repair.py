@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from service.models import Job
+from worker.kinds.evaluation import compare_networks
 from worker.runner import OutArtifact, OutModel, Outcome, Progress, Runner, table_artifact
 
 
 def run(runner: Runner, job: Job, progress: Progress, tmp: Path) -> Outcome:
     from latentgen.edit import repair_last_layer
-    from latentgen.metrics import label_metrics, predict
     from latentgen.networks import FILE_SUFFIXES, load_network
 
     m, ds = runner.job_inputs(job)
@@ -23,18 +23,9 @@ def run(runner: Runner, job: Job, progress: Progress, tmp: Path) -> Outcome:
                                        batch_size=bs, device=device, progress=progress)
     path = tmp / f"repaired{FILE_SUFFIXES[edited.save_format]}"
     fmt = edited.save(path)
-    progress("evaluating", 0, 2)
     # what is reported is measured on the saved bytes, exactly what a client downloads
-    reloaded = load_network(path, m.arch)
-    rows = []
-    metrics = {}
-    for i, (tag, model) in enumerate((("model", net), ("repaired", reloaded))):
-        mt = label_metrics(predict(model, splits.x_train, device=device), predict(model, splits.x_test, device=device),
-                           labels, splits.y_test.numpy())
-        metrics[tag] = mt
-        rows += [{"layer": m.final_layer if tag == "repaired" else "model", "probe": tag, "metric": k, "value": v}
-                 for k, v in mt.items()]
-        progress("evaluating", i + 1, 2)
+    rows, metrics = compare_networks({"model": ("model", net), "repaired": (m.final_layer, load_network(path, m.arch))},
+                                     splits, labels, device, progress)
     summary = {
         "data": data,
         "model_test_acc": metrics["model"]["test_acc"],
