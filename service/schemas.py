@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal, Union
 
 from fastapi import UploadFile
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, Json, StringConstraints, TypeAdapter,
-                      field_validator)
+                      field_validator, model_serializer)
 
 ARCH_RE = re.compile(r"^(mlp|cnn|alexnet|resnet18|torchvision:[A-Za-z_][A-Za-z0-9_]*)$")
 SEED_MAX = 2**32 - 1  # numpy's and torch's seeds
@@ -190,6 +190,11 @@ class ModelArch(BaseModel):
     cut: str | None = None
     head: HeadName | None = None
     components: list[int] | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_unset_graft_fields(self, handler):
+        # a network that is not grafted reads as before: {name, input_shape, num_classes}
+        return {k: v for k, v in handler(self).items() if v is not None or k not in ("cut", "head", "components")}
 
 
 class ModelOut(BaseModel):
