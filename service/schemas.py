@@ -351,12 +351,26 @@ def _unique(v: Any) -> Any:
     return v
 
 
+class ValidationOptions(BaseModel):
+    """The validation split choices are made on: a seeded random `fraction` of the training
+    examples with their noisy labels (never the test set)."""
+    model_config = ConfigDict(extra="forbid")
+    fraction: float = Field(default=0.1, gt=0.0, lt=1.0)
+    seed: Seed = 0
+
+
+VALIDATION_DEFAULT = ("default: the split the model's train job held out on this data set, else fraction 0.1 "
+                      "with seed 0")
+
+
 class ProbeParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
     layers: LayerList | None = Field(default=None, description="dotted layer names; default: the model's hidden layers")
     probes: ProbeList = [ProbeName.masc, ProbeName.linear]
     probe_options: ProbeOptions = ProbeOptions()
     batch_size: int = Field(default=256, ge=1, le=8192)
+    validation: ValidationOptions | None = Field(default=None, description="where the best layer is chosen; "
+                                                 + VALIDATION_DEFAULT)
 
     _unique = field_validator("layers", "probes")(_unique)
 
@@ -385,6 +399,10 @@ class TrainParams(BaseModel):
     max_epochs: int = Field(default=50, ge=1, le=10000)
     target_train_acc: float = Field(default=1.0, gt=0.0, le=1.0)
     checkpoint_epochs: EpochList | None = None
+    validation: ValidationOptions = Field(default=ValidationOptions(),
+                                          description="the split held out of training, for later jobs' choices "
+                                                      "(they find it again)")
+    hold_out: bool = Field(default=True, description="false: train on every example, validation split included")
 
     _unique = field_validator("checkpoint_epochs")(_unique)
 
@@ -405,16 +423,10 @@ class DynamicsParams(BaseModel):
     probes: ProbeList = [ProbeName.masc, ProbeName.linear]
     probe_options: ProbeOptions = ProbeOptions()
     epochs: EpochList | None = Field(default=None, description="default: every checkpoint")
+    validation: ValidationOptions | None = Field(default=None, description="where peak epochs are chosen; default: "
+                                                 "the split the train job held out, else fraction 0.1 with seed 0")
 
     _unique = field_validator("layers", "probes", "epochs")(_unique)
-
-
-class ValidationOptions(BaseModel):
-    """The validation split choices are made on: a seeded random `fraction` of the training
-    examples with their noisy labels (never the test set)."""
-    model_config = ConfigDict(extra="forbid")
-    fraction: float = Field(default=0.1, gt=0.0, lt=1.0)
-    seed: Seed = 0
 
 
 LayerName = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -429,7 +441,7 @@ class AuditParams(BaseModel):
     folds: int = Field(default=5, ge=2, le=20, description="cross-fitting folds: each example is scored by probes "
                                                            "fitted without it")
     seed: Seed = Field(default=0, description="seed of the fold assignment")
-    validation: ValidationOptions = ValidationOptions()
+    validation: ValidationOptions | None = Field(default=None, description=VALIDATION_DEFAULT)
     clean: CleanMode | None = Field(default=CleanMode.relabel,
                                     description="the cleaned data set recorded as an output; null: none")
     probe_options: ProbeOptions = ProbeOptions()
@@ -444,7 +456,7 @@ class GraftParams(BaseModel):
                                                          "or a layer")
     head: HeadChoice = HeadChoice.auto
     layers: LayerList | None = Field(default=None, description='candidates for layer "auto"; default: the hidden layers')
-    validation: ValidationOptions = ValidationOptions()
+    validation: ValidationOptions | None = Field(default=None, description=VALIDATION_DEFAULT)
     probe_options: ProbeOptions = ProbeOptions()
     batch_size: int = Field(default=256, ge=1, le=8192)
 
@@ -689,10 +701,22 @@ class MidwayRow(EpochMetrics):
     arm: MidwayArm
 
 
-class BestProbe(BaseModel):
+class Choice(BaseModel):
+    """A (layer, probe or head) choice with its accuracy on the validation split's noisy labels and
+    on the test set (reported, never used to choose)."""
     layer: str
     probe: str
-    test_acc: float
+    val_acc: float | None
+    test_acc: float | None
+
+
+class ValidationInfo(BaseModel):
+    n_val: int
+    fraction: float | None
+    seed: int | None
+    labels: str
+    warning: str | None = Field(default=None, description="set when the model seems to have been trained on the "
+                                                          "validation examples (choices then favour memorization)")
 
 
 class RepairReport(BaseModel):
@@ -711,11 +735,15 @@ class TrainedArch(BaseModel):
 
 
 class Peak(BaseModel):
+    """Per (layer, probe): the epoch chosen on the validation split and its test accuracy."""
     layer: str
     probe: str
-    peak_epoch: int
-    peak_value: float | None
-    final_value: float | None
+    peak_epoch: int = Field(description="chosen on the validation split's noisy labels")
+    peak_value: float | None = Field(description="test accuracy at peak_epoch")
+    val_acc: float | None = Field(description="validation accuracy (noisy labels) at peak_epoch")
+    final_value: float | None = Field(description="test accuracy at the last epoch")
+    oracle_epoch: int | None = Field(description="the epoch the test set would have chosen")
+    oracle_value: float | None
 
 
 class MidwayFinal(BaseModel):
@@ -728,7 +756,10 @@ class MidwayFinal(BaseModel):
 class ProbeSummary(BaseModel):
     data: DataSummary
     model_test_acc: float | None
-    best_test: BestProbe | None
+    model_val_acc: float | None = Field(description="the model's own accuracy on the validation split's noisy labels")
+    best: Choice | None = Field(description="chosen on the validation split; its test accuracy reported")
+    oracle: Choice | None = Field(description="what the test set would have chosen, for comparison")
+    validation: ValidationInfo
     note: str
 
 
@@ -750,6 +781,7 @@ class TrainSummary(BaseModel):
     stopped_reason: Literal["target", "max_epochs"]
     final: EpochMetrics | None
     checkpoint_epochs: list[int]
+    validation: ValidationInfo | None = Field(description="held out of training (null: trained on every example)")
     output_model_id: str
 
 
@@ -758,6 +790,7 @@ class DynamicsSummary(BaseModel):
     peaks: list[Peak]
     epochs: list[int]
     train_job_id: str | None
+    validation: ValidationInfo
     note: str
 
 
@@ -769,24 +802,6 @@ class MidwaySummary(BaseModel):
     total_epochs: int
     repair: RepairReport | None
     final: MidwayFinal
-
-
-class Choice(BaseModel):
-    """A (layer, probe or head) choice with its accuracy on the validation split's noisy labels and
-    on the test set (reported, never used to choose)."""
-    layer: str
-    probe: str
-    val_acc: float | None
-    test_acc: float | None
-
-
-class ValidationInfo(BaseModel):
-    n_val: int
-    fraction: float | None
-    seed: int | None
-    labels: str
-    warning: str | None = Field(default=None, description="set when the model seems to have been trained on the "
-                                                          "validation examples (choices then favour memorization)")
 
 
 class ModelAccuracy(BaseModel):

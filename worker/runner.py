@@ -353,6 +353,23 @@ class Runner:
 
         return load_network(self.blob_file(m.sha256, FILE_SUFFIXES[m.format]), m.arch)
 
+    def validation_split(self, job: Job, n: int, model: Model | None = None):
+        """The split choices are made on: `params.validation` {fraction, seed}; by default the split
+        the model's (or the dynamics job's) train job held out of training on this data set, else
+        10% with seed 0. Carved from the n training examples."""
+        from latentgen.validation import DEFAULT_FRACTION, DEFAULT_SEED, Validation
+
+        options = job.params.get("validation")
+        train_job_id = job.source_job_id if job.kind == "dynamics" else (model.source_job_id if model else None)
+        if options is None and train_job_id is not None:
+            with self.sessions() as s:
+                src = s.get(Job, train_job_id)
+            if src is not None and src.kind == "train" and src.dataset_id == job.dataset_id and src.params.get("hold_out"):
+                options = src.params.get("validation")
+        options = options or {}
+        return Validation.carve(n, float(options.get("fraction", DEFAULT_FRACTION)),
+                                int(options.get("seed", DEFAULT_SEED)))
+
     def job_inputs(self, job: Job, need_model: bool = True):
         with self.sessions() as s:
             ds = s.get(Dataset, job.dataset_id) if job.dataset_id else None
@@ -388,14 +405,6 @@ def data_summary(splits, labels) -> dict[str, Any]:
     return {"n_train": int(len(splits.x_train)), "n_test": int(len(splits.x_test)),
             "input_shape": [int(s) for s in splits.input_shape], "num_classes": int(splits.num_classes),
             "flip_rate": float(labels.flip_rate)}
-
-
-def validation_split(p: dict[str, Any], n: int):
-    """The job's validation split: `params.validation` {fraction, seed}, carved from the n training examples."""
-    from latentgen.validation import Validation
-
-    v = p.get("validation") or {}
-    return Validation.carve(n, float(v.get("fraction", 0.1)), int(v.get("seed", 0)))
 
 
 def table_artifact(rows: list[dict], path: Path) -> OutArtifact:

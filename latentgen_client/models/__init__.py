@@ -8,7 +8,6 @@ from .audit_params import AuditParams
 from .audit_result import AuditResult
 from .audit_row import AuditRow
 from .audit_summary import AuditSummary
-from .best_probe import BestProbe
 from .bias_mode import BiasMode
 from .checkpoint import Checkpoint
 from .choice import Choice
@@ -112,7 +111,6 @@ __all__ = (
     "AuditResult",
     "AuditRow",
     "AuditSummary",
-    "BestProbe",
     "BiasMode",
     "Checkpoint",
     "Choice",

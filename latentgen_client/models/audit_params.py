@@ -35,9 +35,8 @@ class AuditParams:
             layers (list[str] | None | Unset): candidates for layer "auto"; default: the hidden layers
             folds (int | Unset): cross-fitting folds: each example is scored by probes fitted without it Default: 5.
             seed (int | Unset): seed of the fold assignment Default: 0.
-            validation (ValidationOptions | Unset): The validation split choices are made on: a seeded random `fraction` of
-                the training
-                examples with their noisy labels (never the test set).
+            validation (None | Unset | ValidationOptions): default: the split the model's train job held out on this data
+                set, else fraction 0.1 with seed 0
             clean (CleanMode | None | Unset): the cleaned data set recorded as an output; null: none Default:
                 CleanMode.RELABEL.
             probe_options (ProbeOptions | Unset): Per-probe options; an omitted option takes latentgen's default.
@@ -49,7 +48,7 @@ class AuditParams:
     layers: list[str] | None | Unset = UNSET
     folds: int | Unset = 5
     seed: int | Unset = 0
-    validation: ValidationOptions | Unset = UNSET
+    validation: None | Unset | ValidationOptions = UNSET
     clean: CleanMode | None | Unset = CleanMode.RELABEL
     probe_options: ProbeOptions | Unset = UNSET
     batch_size: int | Unset = 256
@@ -90,9 +89,13 @@ class AuditParams:
 
         seed = self.seed
 
-        validation: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.validation, Unset):
+        validation: dict[str, Any] | None | Unset
+        if isinstance(self.validation, Unset):
+            validation = UNSET
+        elif isinstance(self.validation, ValidationOptions):
             validation = self.validation.to_dict()
+        else:
+            validation = self.validation
 
         clean: None | str | Unset
         if isinstance(self.clean, Unset):
@@ -189,14 +192,24 @@ class AuditParams:
 
         seed = d.pop("seed", UNSET)
 
-        _validation = d.pop("validation", UNSET)
-        validation: ValidationOptions | Unset
-        if isinstance(_validation,  Unset):
-            validation = UNSET
-        else:
-            validation = ValidationOptions.from_dict(_validation)
+        def _parse_validation(data: object) -> None | Unset | ValidationOptions:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                validation_type_0 = ValidationOptions.from_dict(data)
 
 
+
+                return validation_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | ValidationOptions, data)
+
+        validation = _parse_validation(d.pop("validation", UNSET))
 
 
         def _parse_clean(data: object) -> CleanMode | None | Unset:

@@ -31,9 +31,8 @@ class GraftParams:
             layer (str | Unset): where to cut: "auto" (chosen on the validation split) or a layer Default: 'auto'.
             head (HeadChoice | Unset): `auto`: chosen on the validation split.
             layers (list[str] | None | Unset): candidates for layer "auto"; default: the hidden layers
-            validation (ValidationOptions | Unset): The validation split choices are made on: a seeded random `fraction` of
-                the training
-                examples with their noisy labels (never the test set).
+            validation (None | Unset | ValidationOptions): default: the split the model's train job held out on this data
+                set, else fraction 0.1 with seed 0
             probe_options (ProbeOptions | Unset): Per-probe options; an omitted option takes latentgen's default.
             batch_size (int | Unset):  Default: 256.
      """
@@ -41,7 +40,7 @@ class GraftParams:
     layer: str | Unset = 'auto'
     head: HeadChoice | Unset = UNSET
     layers: list[str] | None | Unset = UNSET
-    validation: ValidationOptions | Unset = UNSET
+    validation: None | Unset | ValidationOptions = UNSET
     probe_options: ProbeOptions | Unset = UNSET
     batch_size: int | Unset = 256
 
@@ -69,9 +68,13 @@ class GraftParams:
         else:
             layers = self.layers
 
-        validation: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.validation, Unset):
+        validation: dict[str, Any] | None | Unset
+        if isinstance(self.validation, Unset):
+            validation = UNSET
+        elif isinstance(self.validation, ValidationOptions):
             validation = self.validation.to_dict()
+        else:
+            validation = self.validation
 
         probe_options: dict[str, Any] | Unset = UNSET
         if not isinstance(self.probe_options, Unset):
@@ -136,14 +139,24 @@ class GraftParams:
         layers = _parse_layers(d.pop("layers", UNSET))
 
 
-        _validation = d.pop("validation", UNSET)
-        validation: ValidationOptions | Unset
-        if isinstance(_validation,  Unset):
-            validation = UNSET
-        else:
-            validation = ValidationOptions.from_dict(_validation)
+        def _parse_validation(data: object) -> None | Unset | ValidationOptions:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                validation_type_0 = ValidationOptions.from_dict(data)
 
 
+
+                return validation_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | ValidationOptions, data)
+
+        validation = _parse_validation(d.pop("validation", UNSET))
 
 
         _probe_options = d.pop("probe_options", UNSET)

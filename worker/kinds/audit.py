@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from service.models import Job
-from worker.runner import OutDataset, Outcome, Progress, Runner, table_artifact, validation_split
+from worker.runner import OutDataset, Outcome, Progress, Runner, table_artifact
 
 
 def run(runner: Runner, job: Job, progress: Progress, tmp: Path) -> Outcome:
@@ -19,7 +19,7 @@ def run(runner: Runner, job: Job, progress: Progress, tmp: Path) -> Outcome:
     splits, labels, data = runner.load_data(ds, progress)
     net = runner.load_model(m)
     result = audit_labels(net, splits, labels, layer=p.get("layer", "auto"), probe=p.get("probe", "auto"),
-                          folds=int(p.get("folds", 5)), validation=validation_split(p, len(splits.x_train)),
+                          folds=int(p.get("folds", 5)), validation=runner.validation_split(job, len(splits.x_train), m),
                           layers=p.get("layers"), probe_options=p.get("probe_options") or None,
                           seed=int(p.get("seed", 0)), batch_size=int(p.get("batch_size", 256)),
                           device=runner.device(), progress=progress)

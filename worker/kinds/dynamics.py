@@ -24,7 +24,9 @@ def run(runner: Runner, job: Job, progress: Progress, tmp: Path) -> Outcome:
         if ds is None or any(m is None for m in models.values()):
             raise ValueError("the job's data set or one of its checkpoint models no longer exists")
         splits, labels, data = runner.load_data(ds, progress)
-        res = probe_networks({e: runner.load_model(m) for e, m in sorted(models.items())}, splits, labels, **options)
+        validation = runner.validation_split(job, len(splits.x_train))
+        res = probe_networks({e: runner.load_model(m) for e, m in sorted(models.items())}, splits, labels,
+                             validation=validation, **options)
         epochs, source_id = sorted(models), None
     else:
         from latentgen.models import build_model
@@ -54,11 +56,14 @@ def run(runner: Runner, job: Job, progress: Progress, tmp: Path) -> Outcome:
         def build():
             return build_model(arch["name"], tuple(arch["input_shape"]), int(arch["num_classes"]))
 
-        res = probe_checkpoints(build, dict(sorted(checkpoints.items())), splits, labels, **options)
+        validation = runner.validation_split(job, len(splits.x_train))
+        res = probe_checkpoints(build, dict(sorted(checkpoints.items())), splits, labels, validation=validation,
+                                **options)
         epochs, source_id = sorted(checkpoints), src.id
     rows = clean(res.table)
-    summary = {"data": data, "peaks": clean(res.peaks()), "epochs": epochs, "train_job_id": source_id,
-               "note": "peaks are picked on the test set, for reporting only"}
+    summary = {"data": data, "peaks": clean(res.choices()), "epochs": epochs, "train_job_id": source_id,
+               "validation": validation.describe(), "note": "peak epochs are chosen on the validation split (noisy training labels); oracle epochs on "
+                       "the test set, for comparison only"}
     arts = [table_artifact(rows, tmp / "dynamics.csv")]
     if (pl := runner.plot("dynamics_plot", rows, tmp / "dynamics.png")) is not None:
         arts.append(pl)

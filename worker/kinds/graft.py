@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from service.models import Job
 from worker.kinds.evaluation import compare_networks
-from worker.runner import OutArtifact, OutModel, Outcome, Progress, Runner, table_artifact, validation_split
+from worker.runner import OutArtifact, OutModel, Outcome, Progress, Runner, table_artifact
 
 
 def run(runner: Runner, job: Job, progress: Progress, tmp: Path) -> Outcome:
@@ -21,7 +21,7 @@ def run(runner: Runner, job: Job, progress: Progress, tmp: Path) -> Outcome:
         raise ValueError("model_id: a graft needs torch weights of one of latentgen's architectures")
     device = runner.device()
     grafted, report = graft(net.module, splits, labels, layer=p.get("layer", "auto"), head=p.get("head", "auto"),
-                            validation=validation_split(p, len(splits.x_train)), layers=p.get("layers"),
+                            validation=runner.validation_split(job, len(splits.x_train), m), layers=p.get("layers"),
                             probe_options=p.get("probe_options") or None, batch_size=int(p.get("batch_size", 256)),
                             device=device, progress=progress)
     arch = {**m.arch, **{k: v for k, v in report.spec.items() if v is not None}}

@@ -32,6 +32,14 @@ def run(runner: Runner, job: Job, progress: Progress, tmp: Path) -> Outcome:
     _m, ds = runner.job_inputs(job, need_model=False)
     p = job.params
     splits, labels, data = runner.load_data(ds, progress)
+    validation = None
+    if p.get("hold_out") and p.get("validation"):
+        from latentgen.validation import carve_validation
+
+        # held out before training: later jobs choose layers and epochs on examples never trained on
+        held = carve_validation(splits, labels, float(p["validation"]["fraction"]), int(p["validation"]["seed"]))
+        validation = {"n_val": int(len(held.val_indices)), **p["validation"], "labels": "noisy training labels"}
+        splits, labels = held.train, held.train_labels
     arch = train_arch(p, splits)
     recipe = train_recipe(p, arch)
     max_epochs = int(p.get("max_epochs", 50))
@@ -65,7 +73,7 @@ def run(runner: Runner, job: Job, progress: Progress, tmp: Path) -> Outcome:
     rows = clean(res.history)
     last = rows[-1] if rows else None
     summary = {"data": data, "arch": arch, "recipe": recipe, "epochs_run": res.epochs_run, "stopped_reason": res.stopped_reason,
-               "final": last, "checkpoint_epochs": sorted(checkpoints)}
+               "final": last, "checkpoint_epochs": sorted(checkpoints), "validation": validation}
     arts = [OutArtifact("checkpoints", "checkpoints.safetensors", "application/octet-stream", ck_path),
             OutArtifact("weights", "model.safetensors", "application/octet-stream", w_path),
             table_artifact(rows, tmp / "history.csv")]
