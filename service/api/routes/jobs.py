@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 
 from ... import crud
 from ...errors import ApiError
-from ...inspect_uploads import plan_architecture
+from ...inspect_uploads import check_graftable, plan_architecture
 from ...models import Dataset, Job, Model, utcnow
 from ...openapi import errors
 from ...queue import enqueue_job
@@ -77,10 +77,14 @@ def _check_read_out(model: Model, body: AuditJobCreate | GraftJobCreate) -> None
     layer = p.layer if isinstance(p.layer, list) else ([] if p.layer == "auto" else [p.layer])
     _check_layers(model, layer, "params.layer")
     _check_layers(model, p.layers)
-    if isinstance(body, GraftJobCreate) and (model.format == "onnx" or model.arch.get("cut") is not None):
+    if not isinstance(body, GraftJobCreate):
+        return
+    if model.format == "onnx" or model.arch.get("cut") is not None:
         what = "an ONNX graph" if model.format == "onnx" else "already a grafted network"
         raise ApiError(422, "not_graftable", f"model {model.id} is {what}: a graft cuts one of latentgen's "
                        "torch architectures (upload the weights with their arch); it can still be probed", "model_id")
+    for i, cut in enumerate(layer or p.layers or ()):
+        check_graftable(model.arch, cut, "params.layer" if layer else f"params.layers.{i}")
 
 
 @router.post(
