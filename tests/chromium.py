@@ -144,6 +144,18 @@ class Chromium:
                    if e.get("method") == "Log.entryAdded" and e["params"]["entry"]["level"] == "error"]
         return Visit(requests, errors, dom, base64.b64decode(shot["data"]))
 
+    def visit_report(self, path: Path, page: str | bytes) -> Visit:
+        """Open an HTML report from a file, and check what every report must be: drawn (its
+        screenshot is not blank), its images decoded from data: URLs, no script, no request for
+        anything but itself, no error logged."""
+        path.write_bytes(page if isinstance(page, bytes) else page.encode("utf-8"))
+        v = self.visit(path.as_uri())
+        assert v.foreign_requests() == [] and v.errors == []
+        assert v.dom["scripts"] == 0 and v.dom["external"] == []
+        assert all(i["scheme"] == "data" and i["loaded"] and i["width"] > 300 for i in v.dom["images"])
+        assert v.screenshot_spread() > 20  # a blank page has none
+        return v
+
     def close(self) -> None:
         self.proc.terminate()
         try:

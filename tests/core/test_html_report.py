@@ -4,8 +4,6 @@ error. The jobs' results come from the core run on a small slice of the digits d
 
 from __future__ import annotations
 
-import os
-
 import pytest
 import torch
 from torch import nn
@@ -18,7 +16,6 @@ from latentgen.html_report import CSP, percent, render_report
 from latentgen.metrics import class_metrics, label_metrics, predict
 from latentgen.report import probe_model
 from latentgen.train import Recipe, midway, train
-from tests.chromium import CHROMIUM, Chromium
 
 FAST = Recipe("adam", 3e-3, batch_size=32)
 LAYERS = ["2", "4"]
@@ -82,24 +79,8 @@ def jobs() -> dict[str, dict]:
     }
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    if CHROMIUM is None:
-        (pytest.fail if os.environ.get("CI") else pytest.skip)("chromium not installed (apt-get install chromium)")
-    chromium = Chromium(tmp_path_factory.mktemp("chromium") / "profile")
-    yield chromium
-    chromium.close()
-
-
 def visit(browser, tmp_path, page: str):
-    path = tmp_path / "report.html"
-    path.write_text(page, encoding="utf-8")
-    v = browser.visit(path.as_uri())
-    assert v.foreign_requests() == [] and v.errors == []
-    assert v.dom["scripts"] == 0 and v.dom["external"] == []
-    assert all(i["scheme"] == "data" and i["loaded"] and i["width"] > 300 for i in v.dom["images"])
-    assert v.screenshot_spread() > 20  # a blank page has none
-    return v
+    return browser.visit_report(tmp_path / "report.html", page)
 
 
 def test_harness_sees_network_requests_and_errors(browser, tmp_path):

@@ -34,6 +34,7 @@ OPERATION_IDS = {
     ("/v1/jobs/{job_id}/cancel", "post"): "cancelJob",
     ("/v1/jobs/{job_id}/result", "get"): "getJobResult",
     ("/v1/jobs/{job_id}/result.csv", "get"): "getJobResultCsv",
+    ("/v1/jobs/{job_id}/report", "get"): "getJobReport",
     ("/v1/artifacts/{artifact_id}", "get"): "downloadArtifact",
     ("/v1/artifacts/{artifact_id}/meta", "get"): "getArtifact",
 }
