@@ -158,7 +158,7 @@ def _result(job: Mapping[str, Any]) -> tuple[list[dict], dict]:
 STYLE = """
 :root { color-scheme: light; }
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-       color: #1a1a1a; background: #fff; margin: 0 auto; padding: 1.5rem 2rem 3rem; max-width: 1100px; }
+       color: #1a1a1a; background: #fff; margin: 0 auto; padding: 1.5rem 2rem 3rem; max-width: 1280px; }
 h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
 h2 { font-size: 1.2rem; margin: 2rem 0 .6rem; border-bottom: 2px solid #0072B2; padding-bottom: .2rem; }
 .meta { color: #555; margin: 0 0 1rem; }
@@ -170,6 +170,8 @@ dl.facts dt { color: #555; } dl.facts dd { margin: 0; font-variant-numeric: tabu
 figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; border: 1px solid #ddd; }
 figcaption { color: #555; font-size: .9rem; }
 .scroll { overflow-x: auto; }
+.beside { display: flex; flex-wrap: wrap; gap: 0 2rem; align-items: flex-start; }
+.beside > div:last-child { flex: 1 1 18rem; }
 table { border-collapse: collapse; margin: .5rem 0 1rem; font-variant-numeric: tabular-nums; }
 caption { text-align: left; color: #555; padding-bottom: .3rem; }
 th, td { padding: .25rem .7rem; border-bottom: 1px solid #ddd; text-align: left; white-space: nowrap; }
@@ -344,27 +346,32 @@ def repair_sections(job: Mapping[str, Any], extras: Mapping[str, Any]) -> list[S
     headline = (f'<p class="headline">Test accuracy <b>{percent(summary.get("model_test_acc"))}</b> → '
                 f'<b>{percent(summary.get("repaired_test_acc"))}</b> ({points(summary.get("gain"))}) after replacing '
                 f'the last layer <code>{esc(repair.get("layer", "?"))}</code> by the linear probe.</p>')
-    table = [{"metric": plots.metric_label(m), "model": by_arm["model"].get(m), "repaired": by_arm["repaired"].get(m),
+    table = [{"metric": HEADINGS[m], "model": by_arm["model"].get(m), "repaired": by_arm["repaired"].get(m),
               "change": (None if by_arm["model"].get(m) is None or by_arm["repaired"].get(m) is None
                          else by_arm["repaired"][m] - by_arm["model"][m])}
              for m in plots.METRIC_LABELS if m in by_arm["model"] or m in by_arm["repaired"]]
-    sections = [Section("Before and after", headline + figure_html(
-        plots.before_after_figure(by_arm), "bars of each accuracy before and after the repair")
-        + _change_table(table, "metric"))]
+    sections = [Section("Before and after", headline + _beside(figure_html(
+        plots.before_after_figure(by_arm), "bars of each accuracy before and after the repair"),
+        _change_table(table, "metric") + HEADINGS_NOTE))]
     per_class = summary.get("test_per_class")
     if per_class:
         accuracy = {arm: per_class[arm]["accuracy"] for arm in ("model", "repaired")}
         class_rows = [{"class": c, "model": m, "repaired": r, "change": None if m is None or r is None else r - m}
                       for c, (m, r) in enumerate(zip(accuracy["model"], accuracy["repaired"]))]
-        body = figure_html(plots.per_class_figure(accuracy, summary.get("model_test_acc")),
-                           "test accuracy per true class before and after the repair, with the model's overall "
-                           "test accuracy as a dashed line") + _change_table(class_rows, "class")
+        body = _beside(figure_html(plots.per_class_figure(accuracy, summary.get("model_test_acc")),
+                                   "test accuracy per true class before and after the repair, with the model's "
+                                   "overall test accuracy as a dashed line"), _change_table(class_rows, "class"))
         if per_class["model"].get("confusion") is not None:
             body += figure_html(plots.confusion_figure({arm: per_class[arm]["confusion"] for arm in ("model", "repaired")}),
                                 "confusion matrices of the model and of the repaired model on the test set")
         sections.append(Section("Per class", body))
     sections.append(Section("Edit", facts_html({k: v for k, v in repair.items() if k != "signs"})))
     return sections
+
+
+def _beside(*blocks: str) -> str:
+    """Blocks side by side where the page is wide enough, one under the other where not."""
+    return '<div class="beside">' + "".join(f"<div>{b}</div>" for b in blocks) + "</div>"
 
 
 def _change_table(rows: list[dict], first: str) -> str:
