@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 OPERATION_IDS = {
     ("/healthz", "get"): "healthz",
     ("/readyz", "get"): "readyz",
+    ("/metrics", "get"): "metrics",
     ("/v1/models", "post"): "createModel",
     ("/v1/models", "get"): "listModels",
     ("/v1/models/{model_id}", "get"): "getModel",
