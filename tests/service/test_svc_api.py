@@ -556,7 +556,7 @@ def test_worker_lost_mid_job_is_redelivered_and_rerun(client, alice, stack, data
     assert job["attempts"] == 2
     res = client.get(f"/v1/jobs/{job_id}/result", headers=alice).json()
     names = sorted(a["name"] for a in res["artifacts"])
-    assert names == ["checkpoints.safetensors", "history.csv", "model.safetensors"]
+    assert names == ["checkpoints.safetensors", "history.csv", "model.safetensors", "report.html"]
     assert res["summary"]["epochs_run"] == 8 and [row["epoch"] for row in res["rows"]] == list(range(9))
     trained = client.get(f"/v1/models/{job['output_model_id']}", headers=alice).json()
     assert trained["source_job_id"] == job_id and trained["arch"] == MLP_ARCH
