@@ -296,13 +296,15 @@ def _wide(rows: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> list[dict]:
 
 
 # table headings of the metrics (plots.METRIC_LABELS spell them out)
-HEADINGS = {"test_acc": "test", "train_acc_noisy": "train, corrupted labels", "train_acc_true": "train, true labels",
-            "flipped_acc_true": "flipped → true", "flipped_acc_noisy": "flipped → corrupted",
-            "unflipped_acc": "unflipped", "components": "MASC components"}
-HEADINGS_NOTE = ("<p class=note>Accuracies in percent. <i>test</i>: on the test split (true labels); <i>train</i>: on "
-                 "the training split, against the corrupted or the true labels; <i>flipped → true / → corrupted</i>: on "
-                 "the training examples whose label was corrupted, how often their true or their corrupted label is "
-                 "predicted; <i>unflipped</i>: on the others; <i>MASC components</i>: mean per class.</p>")
+HEADINGS = {"val_acc": "validation", "test_acc": "test", "train_acc_noisy": "train, corrupted labels",
+            "train_acc_true": "train, true labels", "flipped_acc_true": "flipped → true",
+            "flipped_acc_noisy": "flipped → corrupted", "unflipped_acc": "unflipped", "components": "MASC components"}
+HEADINGS_NOTE = ("<p class=note>Accuracies in percent. <i>validation</i>: on the validation split held out of the "
+                 "training examples, against their corrupted labels (what choices are made on); <i>test</i>: on the "
+                 "test split (true labels); <i>train</i>: on the training split, against the corrupted or the true "
+                 "labels; <i>flipped → true / → corrupted</i>: on the training examples whose label was corrupted, how "
+                 "often their true or their corrupted label is predicted; <i>unflipped</i>: on the others; <i>MASC "
+                 "components</i>: mean per class.</p>")
 
 
 def _metric_columns(rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
@@ -310,62 +312,171 @@ def _metric_columns(rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
     return [(m, heading) for m, heading in HEADINGS.items() if m in present]
 
 
+def _choice_text(choice: Mapping[str, Any], model_test_acc: float | None) -> str:
+    """A (layer, probe) choice in words, its accuracies and its test gain over the model."""
+    gain = (None if choice.get("test_acc") is None or model_test_acc is None
+            else choice["test_acc"] - model_test_acc)
+    return (f'<b>{esc(choice.get("probe"))}</b> on layer <b>{esc(choice.get("layer"))}</b>: validation '
+            f'{percent(choice.get("val_acc"))}, test <b>{percent(choice.get("test_acc"))}</b> ({points(gain)} '
+            f'over the model)')
+
+
+def _warning(summary: Mapping[str, Any]) -> str:
+    warning = (summary.get("validation") or {}).get("warning")
+    return f'<p class="note"><b>Note:</b> {esc(warning)}</p>' if warning else ""
+
+
 @sections_for("probe")
 def probe_sections(job: Mapping[str, Any], extras: Mapping[str, Any]) -> list[Section]:
     rows, summary = _result(job)
-    best = summary.get("best_test") or {}
-    headline = (f'<p class="headline">The model itself: <b>{percent(summary.get("model_test_acc"))}</b> test accuracy. '
-                + (f'Best probe: <b>{esc(best["probe"])}</b> on layer <b>{esc(best["layer"])}</b>, '
-                   f'<b>{percent(best.get("test_acc"))}</b> '
-                   f'({points((best.get("test_acc") or 0) - (summary.get("model_test_acc") or 0))} over the model).'
-                   if best else "") + "</p>")
+    best, oracle = summary.get("best") or {}, summary.get("oracle") or {}
+    model_acc = summary.get("model_test_acc")
+    headline = (f'<p class="headline">The model itself: <b>{percent(model_acc)}</b> test accuracy. '
+                + (f"Chosen on the validation split: {_choice_text(best, model_acc)}." if best else "") + "</p>"
+                + (f'<p class="note">The test set itself would have chosen {_choice_text(oracle, model_acc)}: '
+                   "for comparison only, never a choice.</p>" if oracle else "") + _warning(summary))
     table = _wide(rows, ("layer", "probe"))
     table.sort(key=lambda r: r["probe"] == plots.MODEL)  # the model's own row last
     columns = [("layer", "layer"), ("probe", "probe")] + _metric_columns(table)
 
-    def is_best(row, key):
-        return key == "test_acc" and (row["layer"], row["probe"]) == (best.get("layer"), best.get("probe"))
+    def is_chosen(row, key):
+        return key in ("val_acc", "test_acc") and (row["layer"], row["probe"]) == (best.get("layer"), best.get("probe"))
 
-    figure = plots.layer_figure(rows, "test_acc")
+    figures = [figure_html(plots.layer_figure(rows, "test_acc"), "test accuracy of each probe per layer, with the "
+                           "model's own test accuracy as a dashed line")]
+    if any(r["metric"] == "val_acc" for r in rows):
+        figures.append(figure_html(plots.layer_figure(rows, "val_acc"), "validation accuracy (corrupted labels) of "
+                                   "each probe per layer, with the model's own as a dashed line: what the choice "
+                                   "is made on"))
     return [
-        Section("Result", headline + figure_html(
-            figure, "test accuracy of each probe per layer, with the model's own test accuracy as a dashed line",
-            "Probes are fitted on each layer's outputs with the corrupted training labels; the dashed line is the "
-            "network's own prediction.")),
-        Section("Table", table_html(columns, table, is_best, "every probe on every layer; best test accuracy "
-                                                              "highlighted (picked on the test set: for reporting only)")
-                + HEADINGS_NOTE),
+        Section("Result", headline + _beside(*figures) + "<p class=note>Probes are fitted on each layer's outputs "
+                "with the corrupted training labels; the dashed line is the network's own prediction.</p>"),
+        Section("Table", table_html(columns, table, is_chosen, "every probe on every layer; the choice made on the "
+                                                              "validation split highlighted") + HEADINGS_NOTE),
     ]
+
+
+def _comparison_sections(rows: list[dict], summary: Mapping[str, Any], tag: str, headline: str) -> list[Section]:
+    """The model beside what the job made of it (`tag`: repaired, grafted): every accuracy, and
+    per class with the confusion matrices when the summary has them (`test_per_class`)."""
+    by_arm = {arm: {r["metric"]: r["value"] for r in rows if r["probe"] == arm} for arm in ("model", tag)}
+    table = [{"metric": HEADINGS[m], "model": by_arm["model"].get(m), tag: by_arm[tag].get(m),
+              "change": (None if by_arm["model"].get(m) is None or by_arm[tag].get(m) is None
+                         else by_arm[tag][m] - by_arm["model"][m])}
+             for m in plots.METRIC_LABELS if m in by_arm["model"] or m in by_arm[tag]]
+    sections = [Section("Before and after", headline + _beside(figure_html(
+        plots.before_after_figure(by_arm, title=f"the model and the {tag} model"),
+        f"bars of each accuracy of the model and of the {tag} model"),
+        _change_table(table, "metric", tag) + HEADINGS_NOTE))]
+    per_class = summary.get("test_per_class")
+    if per_class:
+        accuracy = {arm: per_class[arm]["accuracy"] for arm in ("model", tag)}
+        class_rows = [{"class": c, "model": m, tag: r, "change": None if m is None or r is None else r - m}
+                      for c, (m, r) in enumerate(zip(accuracy["model"], accuracy[tag]))]
+        body = _beside(figure_html(plots.per_class_figure(accuracy, summary.get("model_test_acc")),
+                                   f"test accuracy per true class of the model and of the {tag} model, with the "
+                                   "model's overall test accuracy as a dashed line"),
+                       _change_table(class_rows, "class", tag))
+        if per_class["model"].get("confusion") is not None:
+            body += figure_html(plots.confusion_figure({arm: per_class[arm]["confusion"] for arm in ("model", tag)}),
+                                f"confusion matrices of the model and of the {tag} model on the test set")
+        sections.append(Section("Per class", body))
+    return sections
 
 
 @sections_for("repair")
 def repair_sections(job: Mapping[str, Any], extras: Mapping[str, Any]) -> list[Section]:
     rows, summary = _result(job)
-    by_arm = {arm: {r["metric"]: r["value"] for r in rows if r["probe"] == arm} for arm in ("model", "repaired")}
     repair = summary.get("repair") or {}
     headline = (f'<p class="headline">Test accuracy <b>{percent(summary.get("model_test_acc"))}</b> → '
                 f'<b>{percent(summary.get("repaired_test_acc"))}</b> ({points(summary.get("gain"))}) after replacing '
                 f'the last layer <code>{esc(repair.get("layer", "?"))}</code> by the linear probe.</p>')
-    table = [{"metric": HEADINGS[m], "model": by_arm["model"].get(m), "repaired": by_arm["repaired"].get(m),
-              "change": (None if by_arm["model"].get(m) is None or by_arm["repaired"].get(m) is None
-                         else by_arm["repaired"][m] - by_arm["model"][m])}
-             for m in plots.METRIC_LABELS if m in by_arm["model"] or m in by_arm["repaired"]]
-    sections = [Section("Before and after", headline + _beside(figure_html(
-        plots.before_after_figure(by_arm), "bars of each accuracy before and after the repair"),
-        _change_table(table, "metric") + HEADINGS_NOTE))]
-    per_class = summary.get("test_per_class")
-    if per_class:
-        accuracy = {arm: per_class[arm]["accuracy"] for arm in ("model", "repaired")}
-        class_rows = [{"class": c, "model": m, "repaired": r, "change": None if m is None or r is None else r - m}
-                      for c, (m, r) in enumerate(zip(accuracy["model"], accuracy["repaired"]))]
-        body = _beside(figure_html(plots.per_class_figure(accuracy, summary.get("model_test_acc")),
-                                   "test accuracy per true class before and after the repair, with the model's "
-                                   "overall test accuracy as a dashed line"), _change_table(class_rows, "class"))
-        if per_class["model"].get("confusion") is not None:
-            body += figure_html(plots.confusion_figure({arm: per_class[arm]["confusion"] for arm in ("model", "repaired")}),
-                                "confusion matrices of the model and of the repaired model on the test set")
-        sections.append(Section("Per class", body))
-    sections.append(Section("Edit", facts_html({k: v for k, v in repair.items() if k != "signs"})))
+    return _comparison_sections(rows, summary, "repaired", headline) + [
+        Section("Edit", facts_html({k: v for k, v in repair.items() if k != "signs"}))]
+
+
+@sections_for("graft")
+def graft_sections(job: Mapping[str, Any], extras: Mapping[str, Any]) -> list[Section]:
+    rows, summary = _result(job)
+    model = summary.get("model") or {}
+    headline = (f'<p class="headline">Test accuracy <b>{percent(summary.get("model_test_acc"))}</b> → '
+                f'<b>{percent(summary.get("test_acc"))}</b> ({points(summary.get("gain"))}) with the network cut after '
+                f'layer <code>{esc(summary.get("layer"))}</code> and a <b>{esc(summary.get("head"))}</b> head fitted on '
+                f'the corrupted labels (chosen on: {esc(summary.get("chosen_by"))}).</p>'
+                + _warning(summary))
+    tags = {"model", "grafted"}
+    candidates = [r for r in rows if r["probe"] not in tags]
+    reference = [{"layer": plots.MODEL, "probe": plots.MODEL, "metric": "val_acc", "value": model.get("val_acc")}]
+    table = _wide(candidates, ("layer", "probe"))
+
+    def is_chosen(row, key):
+        return key == "val_acc" and (row["layer"], row["probe"]) == (summary.get("layer"), summary.get("head"))
+
+    return _comparison_sections([r for r in rows if r["probe"] in tags], summary, "grafted", headline) + [
+        Section("Candidates", _beside(
+            figure_html(plots.layer_figure(candidates + reference, "val_acc", title="validation accuracy of each head "
+                                           "at each cut"), "validation accuracy (corrupted labels) of each head at "
+                        "each candidate layer, with the model's own as a dashed line"),
+            table_html([("layer", "layer"), ("probe", "head")] + _metric_columns(table), table, is_chosen,
+                       "the heads tried at each cut; the choice highlighted"))),
+    ]
+
+
+SUSPICIOUS_SHOWN = 24  # images of the most suspicious training examples in an audit's report
+SUSPICIOUS_LISTED = 50
+
+
+@sections_for("audit")
+def audit_sections(job: Mapping[str, Any], extras: Mapping[str, Any]) -> list[Section]:
+    """`extras["suspicious"]`: {"index": [...], "images": [...]}, the training images of the most
+    suspicious examples (the job's rows hold their labels and scores)."""
+    rows, summary = _result(job)
+    detection = summary.get("detection") or {}
+    headline = (f'<p class="headline"><b>{esc(summary.get("n_flagged"))}</b> of {esc(summary.get("n"))} training '
+                f'labels look wrong ({percent(summary.get("estimated_noise_rate"))}), scored out of sample by the '
+                f'<b>{esc(summary.get("probe"))}</b> probe on layer <b>{esc(summary.get("layer"))}</b> '
+                f'({esc(summary.get("folds"))} folds; chosen on the validation split: validation '
+                f'{percent(summary.get("val_acc"))}, test {percent(summary.get("test_acc"))}).</p>')
+    body = headline + _warning(summary)
+    if detection:
+        audit, model = detection.get("audit") or {}, detection.get("model") or {}
+        body += (f'<p>Against the true labels ({percent(detection.get("true_noise_rate"))} of them wrong): the audit '
+                 f'flags with precision <b>{percent(audit.get("precision"))}</b> and recall '
+                 f'<b>{percent(audit.get("recall"))}</b> (AUROC {cell("auroc", audit.get("auroc"))}); the model '
+                 f'disagreeing with a label: precision {percent(model.get("precision"))}, recall '
+                 f'{percent(model.get("recall"))}.</p>')
+    if rows and all("true_label" in r for r in rows):
+        points = {"flagged by the audit": (detection.get("audit") or {}), "the model disagrees with the label":
+                  (detection.get("model") or {})}
+        body += figure_html(plots.precision_recall_figure(
+            [r["score"] for r in rows], [r["given"] != r["true_label"] for r in rows],
+            {name: (p["recall"], p["precision"]) for name, p in points.items()
+             if p.get("recall") is not None and p.get("precision") is not None}),
+            "precision against recall of the audit's suspicion score in finding the wrong labels")
+    sections = [Section("Result", body)]
+    suspicious = sorted((r for r in rows if r.get("flagged")), key=lambda r: -r["score"])
+    by_index = {r["index"]: r for r in suspicious}
+    shown = extras.get("suspicious") or {}
+    grid = ""
+    if shown.get("images") is not None and len(shown["images"]):
+        captions = [f'#{i}: {by_index[i]["given"]} → {by_index[i]["suggested"]}'
+                    + (f' (true {by_index[i]["true_label"]})' if "true_label" in by_index[i] else "")
+                    for i in shown["index"]]
+        grid = figure_html(plots.image_grid_figure(shown["images"], captions, title="the most suspicious training "
+                                                   "examples: given label → suggested"),
+                           "the most suspicious training images, each with its given and its suggested label")
+    columns = [("index", "example"), ("given", "given label"), ("suggested", "suggested"), ("score", "suspicion")]
+    columns += [("true_label", "true label")] * any("true_label" in r for r in suspicious)
+    sections.append(Section("Most suspicious", grid + table_html(
+        columns, suspicious[:SUSPICIOUS_LISTED], caption=f"the {min(len(suspicious), SUSPICIOUS_LISTED)} flagged "
+        f"examples with the highest suspicion, of {len(suspicious)} (all in the job's CSV table)")))
+    candidates = _wide(summary.get("candidates") or [], ("layer", "probe"))
+    if candidates:
+        metrics = [k for r in candidates for k in r if k not in ("layer", "probe")]
+        sections.append(Section("Candidates", table_html(
+            [("layer", "layer"), ("probe", "probe")] + [(m, HEADINGS.get(m, m)) for m in dict.fromkeys(metrics)],
+            candidates, lambda row, key: key == "val_acc" and (row["layer"], row["probe"]) == (
+                summary.get("layer"), summary.get("probe")), "every (layer, probe) considered; the choice highlighted")))
     return sections
 
 
@@ -374,11 +485,11 @@ def _beside(*blocks: str) -> str:
     return '<div class="beside">' + "".join(f"<div>{b}</div>" for b in blocks) + "</div>"
 
 
-def _change_table(rows: list[dict], first: str) -> str:
-    """Rows {first, model, repaired, change}: accuracies in percent, their change in signed points."""
-    return table_html([(first, first), ("model_acc", "model"), ("repaired_acc", "repaired"), ("change", "change")],
-                      [{first: r[first], "model_acc": r["model"], "repaired_acc": r["repaired"],
-                        "change": points(r["change"])} for r in rows])
+def _change_table(rows: list[dict], first: str, tag: str) -> str:
+    """Rows {first, model, tag, change}: accuracies in percent, their change in signed points."""
+    return table_html([(first, first), ("model_acc", "model"), ("tag_acc", tag), ("change", "change")],
+                      [{first: r[first], "model_acc": r["model"], "tag_acc": r[tag], "change": points(r["change"])}
+                       for r in rows])
 
 
 @sections_for("dynamics")
@@ -394,12 +505,15 @@ def dynamics_sections(job: Mapping[str, Any], extras: Mapping[str, Any]) -> list
         Section("Across training", facts_html(facts) + figure_html(
             plots.dynamics_figure(rows, "test_acc", peaks=peaks),
             "test accuracy against the epoch for each layer, one panel per probe, the model's own in black; "
-            "stars mark each curve's peak", summary.get("note"))),
+            "stars mark the epoch chosen on the validation split", summary.get("note"))),
         Section("Peaks", table_html([("layer", "layer"), ("probe", "probe"), ("peak_epoch", "peak epoch"),
-                                     ("peak_acc", "peak test accuracy"), ("final_acc", "final test accuracy"),
-                                     ("drop", "final − peak")],
-                                    [{**p, "peak_acc": p.get("peak_value"), "final_acc": p.get("final_value")}
-                                     for p in peak_rows])),
+                                     ("val_acc", "validation"), ("peak_acc", "test at the peak"),
+                                     ("final_acc", "test at the end"), ("drop", "end − peak"),
+                                     ("oracle_epoch", "test's own peak epoch"), ("oracle_acc", "its test")],
+                                    [{**p, "peak_acc": p.get("peak_value"), "final_acc": p.get("final_value"),
+                                      "oracle_acc": p.get("oracle_value")} for p in peak_rows],
+                                    caption="peak epochs chosen on the validation split; the test set's own peak for "
+                                            "comparison only")),
         Section("Table", table_html([("epoch", "epoch"), ("layer", "layer"), ("probe", "probe")]
                                     + _metric_columns(_wide(rows, ("epoch", "layer", "probe"))),
                                     _wide(rows, ("epoch", "layer", "probe"))) + HEADINGS_NOTE),

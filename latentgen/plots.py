@@ -18,6 +18,7 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 MODEL_LINE = {"color": "black", "linestyle": "--", "linewidth": 1.6}
 
 METRIC_LABELS = {
+    "val_acc": "validation accuracy on the corrupted labels",
     "test_acc": "test accuracy",
     "train_acc_noisy": "train accuracy on the corrupted labels",
     "train_acc_true": "train accuracy on the true labels",
@@ -35,12 +36,17 @@ def colour(i: int) -> str:
     return PALETTE[i % len(PALETTE)]
 
 
-def _figure(width: float = 7.0, height: float = 4.2, panels: int = 1):
+def _canvas(width: float, height: float):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(width, height), dpi=110, layout="constrained")
     FigureCanvasAgg(figure)
+    return figure
+
+
+def _figure(width: float = 7.0, height: float = 4.2, panels: int = 1):
+    figure = _canvas(width, height)
     axes = figure.subplots(1, panels, squeeze=False, sharey=True)[0]
     for ax in axes:
         ax.set_prop_cycle(color=PALETTE)
@@ -100,7 +106,7 @@ def dynamics_figure(table: Sequence[dict], metric: str = "test_acc", probes: Seq
                     peaks: Sequence[dict] | None = None, title: str | None = None):
     """Rows of `DynamicsResult.table`: `metric` against the epoch, one panel per probe (all when
     `probes` is None) with a line per layer, and the model itself in black in every panel. `peaks`
-    (`DynamicsResult.peaks` of the same metric) are marked with a star."""
+    ({layer, probe, peak_epoch, peak_value}: `DynamicsResult.choices` or `.peaks`) are starred."""
     series: dict[tuple[str, str], list[tuple[int, float]]] = {}
     for row in table:
         if row["metric"] == metric and row["value"] is not None:
@@ -258,4 +264,53 @@ def confusion_figure(matrices: Mapping[str, Sequence[Sequence[int]]], title: str
     panels[0].set_ylabel("true class")
     figure.colorbar(image, ax=panels, label="share of the true class (%)", format="{x:.0%}", shrink=0.85)
     figure.suptitle(title or "test confusion matrices (counts; colour: share of the row)")
+    return figure
+
+
+def precision_recall_figure(scores: Sequence[float], wrong: Sequence[bool], points: Mapping[str, tuple[float, float]],
+                            title: str | None = None):
+    """How well suspicion `scores` find the `wrong` labels: precision against recall as the
+    threshold falls, the share of wrong labels as the floor a random ranking gets, and `points`
+    {name: (recall, precision)} marked (the audit's flagged set, the model's own disagreement)."""
+    import numpy as np
+    from matplotlib.ticker import PercentFormatter
+
+    wrong = np.asarray(wrong, dtype=bool)
+    order = np.argsort(-np.asarray(scores, dtype=float), kind="stable")
+    hits = np.cumsum(wrong[order])
+    precision, recall = hits / np.arange(1, len(order) + 1), hits / max(1, int(wrong.sum()))
+    figure, (axes,) = _figure(width=6.0, height=4.6)
+    axes.plot(recall, precision, color=colour(0), linewidth=2, label="audit score, every threshold")
+    axes.axhline(wrong.mean(), **MODEL_LINE, label="share of wrong labels (a random ranking)")
+    for i, (name, (r, p)) in enumerate(points.items()):
+        axes.plot([r], [p], marker="o", markersize=9, linestyle="none", color=colour(i + 1), label=name)
+    axes.xaxis.set_major_formatter(PercentFormatter(1.0))
+    axes.set_xlim(-0.02, 1.02)
+    axes.set_xlabel("recall: wrong labels found (%)")
+    axes.set_title(title or "finding the wrong training labels")
+    _percent_axis(axes, "precision: found labels that are wrong")
+    _finish(figure, [axes])
+    return figure
+
+
+def image_grid_figure(images: Sequence, captions: Sequence[str], columns: int = 8, title: str | None = None):
+    """Images (C×H×W or H×W arrays, any scale: each is stretched to its own range) in a grid, each
+    with its caption; one channel in grey."""
+    import numpy as np
+
+    rows = max(1, -(-len(images) // columns))
+    figure = _canvas(1.25 * columns, 1.45 * rows + 0.5)
+    for i, ax in enumerate(figure.subplots(rows, columns, squeeze=False).flat):
+        ax.axis("off")
+        if i >= len(images):
+            continue
+        image = np.asarray(images[i], dtype=float)
+        image = image[0] if image.ndim == 3 and image.shape[0] == 1 else image
+        image = image.transpose(1, 2, 0) if image.ndim == 3 else image
+        low, high = image.min(), image.max()
+        ax.imshow((image - low) / (high - low) if high > low else np.zeros_like(image), cmap="gray",
+                  interpolation="nearest")
+        ax.set_title(captions[i], fontsize="small")
+    if title:
+        figure.suptitle(title)
     return figure
