@@ -160,6 +160,14 @@ def validation_rows(model: nn.Module, splits: Splits, labels: CorruptedLabels, v
     layers = default_probe_layers(model) if layers is None else list(layers)
     fitted = fit_probes(model, splits.x_train[fit], labels.labels[fit], layers, list(probes), probe_options,
                         num_classes=num_classes, batch_size=batch_size, device=device, progress=progress)
+    return validation_scores(model, splits, labels, val, fitted, batch_size, device, progress)
+
+
+def validation_scores(model: nn.Module, splits: Splits, labels: CorruptedLabels, val: "Validation",
+                      fitted: Mapping[tuple[str, str], object], batch_size: int = 256, device=None,
+                      progress: Progress | None = None) -> list[dict]:
+    """`validation_rows` for probes already fitted on the training examples outside `val`."""
+    held = val.indices
     predicted = predict_probes(model, splits.x_train[held], fitted, batch_size, device, progress, "predict_validation")
     return [{"layer": layer, "probe": probe, "metric": "val_acc", "value": float(np.mean(pred == labels.labels[held]))}
             for (layer, probe), pred in [((MODEL, MODEL), predicted[(MODEL, MODEL)]), *((k, predicted[k]) for k in fitted)]]

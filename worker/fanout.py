@@ -168,14 +168,15 @@ def _claim_part(runner: Runner, job_id: str, attempt: int, number: int) -> PartH
             (JobPart.status == "queued") | ((JobPart.status == "running") & (JobPart.lease_expires_at < now))).values(
             status="running", attempts=JobPart.attempts + 1, lease_expires_at=runner.lease_end(),
             worker=runner.name[:200], updated_at=now))
+        s.commit()
         if res.rowcount == 0:
-            # a queued part of a job that no longer runs ends here, and with it the job's scratch
-            ended = s.execute(update(JobPart).where(
-                JobPart.job_id == job_id, JobPart.number == number, JobPart.job_attempt == attempt,
-                JobPart.status == "queued", ~job_runs).values(status="canceled", updated_at=now)).rowcount
-            s.commit()
-            if ended:
+            if not s.scalar(select(job_runs)):
+                # a queued part of a job that no longer runs ends here, after the job's scratch
                 remove_scratch(runner, job_id)
+                s.execute(update(JobPart).where(JobPart.job_id == job_id, JobPart.number == number,
+                                                JobPart.job_attempt == attempt, JobPart.status == "queued")
+                          .values(status="canceled", updated_at=now))
+                s.commit()
             return None
         s.commit()
         part_attempt = s.scalar(select(JobPart.attempts).where(JobPart.job_id == job_id, JobPart.number == number))
@@ -205,13 +206,14 @@ def _complete(runner: Runner, hold: PartHold, out: PartOutput, blob: str | None)
 
 
 def _end_part(runner: Runner, hold: PartHold, status: str, error: dict | None = None) -> None:
+    """The part ends `status`; when its job has ended, after the job's scratch is removed (a part
+    seen ended never leaves scratch behind it)."""
     with runner.sessions() as s:
+        if s.scalar(select(Job.status).where(Job.id == hold.job_id)) != "running":
+            remove_scratch(runner, hold.job_id)
         s.execute(update(JobPart).where(*hold.part()).values(status=status, error=error, lease_expires_at=None,
                                                              updated_at=utcnow()))
         s.commit()
-        job_ended = s.scalar(select(Job.status).where(Job.id == hold.job_id)) != "running"
-    if job_ended:
-        remove_scratch(runner, hold.job_id)
 
 
 def _part_failed(runner: Runner, hold: PartHold, spec: dict, e: Exception) -> str:
@@ -224,10 +226,9 @@ def _part_failed(runner: Runner, hold: PartHold, spec: dict, e: Exception) -> st
                 lease_expires_at=utcnow(), error={"code": code, "message": message[:4000]}, updated_at=utcnow()))
             s.commit()
         return "part failed; it runs again"
-    _end_part(runner, hold, "failed", {"code": code, "message": message[:4000]})
     runner._fail(hold.job_id, hold.attempt, code,
                  f"part {hold.number} of the job ({spec}) failed after {hold.part_attempt} run(s): {message}")
-    remove_scratch(runner, hold.job_id)
+    _end_part(runner, hold, "failed", {"code": code, "message": message[:4000]})
     return "failed"
 
 
@@ -247,6 +248,8 @@ def _merge(runner: Runner, job: Job, attempt: int, module) -> str:
             for p in parts:
                 if p.file is not None:
                     p.file.unlink(missing_ok=True)  # scratch: not worth keeping in the worker's cache
+            # merged: the scratch goes before the job is seen succeeded
+            remove_scratch(runner, job.id)
             return runner._finish(job, attempt, outcome)
 
     try:

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from svc_helpers import Serve, WorkerProcess
-from test_svc_chaos import LEASE, Api
+from test_svc_chaos import LEASE, Api, _orphans_local
 
 EPOCHS = [1, 2, 3, 4, 5, 6]
 # 40% wrong labels: the CNN does not fit them all in so few epochs, so every checkpoint is kept
@@ -52,9 +52,14 @@ def _rows(api: Api, job_id: str) -> list[dict]:
     return api.http.get(f"/v1/jobs/{job_id}/result").json()["rows"]
 
 
+# the digits' training examples in 3 shards
+SHARDED = {"LATENTGEN_SHARD_MIN_EXAMPLES": "500"}
+
+
 @pytest.fixture
 def serve(tmp_path):
-    s = Serve(tmp_path / "home", tmp_path / "serve.log", env={**LEASE, "LATENTGEN_PART_ATTEMPTS": "2"}).start()
+    s = Serve(tmp_path / "home", tmp_path / "serve.log",
+              env={**LEASE, **SHARDED, "LATENTGEN_PART_ATTEMPTS": "2"}).start()
     yield s
     s.stop()
 
@@ -78,11 +83,14 @@ def test_embedded_dynamics_same_rows_with_one_and_two_workers_and_a_killed_part(
     assert [p["attempts"] for p in parts] == [1] * len(EPOCHS)
     reference = _rows(api, one["id"])
     assert sorted({r["epoch"] for r in reference}) == EPOCHS
+    probe_one = _sharded_probe(api, serve.home, train_id)
 
     api = _restart(serve, 2)
     two = _dynamics(api, train_id)
     assert two["status"] == "succeeded", two
     assert _rows(api, two["id"]) == reference
+    probe_two = _sharded_probe(api, serve.home, train_id)
+    assert probe_two == probe_one
 
     # the pool child running a part dies: its part is run again once its lease runs out; the job is not
     api = _restart(serve, 1)
@@ -100,6 +108,44 @@ def test_embedded_dynamics_same_rows_with_one_and_two_workers_and_a_killed_part(
     assert _rows(api, job_id) == reference
     log = (serve.home / "worker.log").read_text()
     assert log.count(f"job {job_id}: succeeded") == 1
+
+
+def _sharded_probe(api: Api, home, train_id: str) -> list[dict]:
+    """A probe job on the train job's model, its statistics in 3 shards: its rows. The shards'
+    scratch is gone once it has succeeded."""
+    train = api.get(train_id)
+    job = api.finished(api.job({"kind": "probe", "model_id": train["output_model_id"],
+                                "dataset_id": train["dataset_id"]}))
+    assert job["status"] == "succeeded", job
+    parts = _parts(home, job["id"])
+    assert [p["status"] for p in parts] == ["done"] * 3
+    assert _scratch(home, job["id"]) == [] and _orphans_local(home) == []
+    return _rows(api, job["id"])
+
+
+def _scratch(home, job_id: str) -> list[str]:
+    con = sqlite3.connect(home / "latentgen.db")
+    try:
+        return [r[0] for r in con.execute("SELECT blob FROM job_parts WHERE job_id = ? AND blob IS NOT NULL",
+                                          (job_id,))]
+    finally:
+        con.close()
+
+
+@pytest.mark.timeout(900)
+def test_embedded_canceled_sharded_probe_leaves_no_scratch(serve):
+    api = Api(serve.url, serve.key)
+    _digits, train_id = _trained(api)
+    train = api.get(train_id)
+    job_id = api.job({"kind": "probe", "model_id": train["output_model_id"], "dataset_id": train["dataset_id"]})
+    api.wait(job_id, lambda j: j["progress"]["stage"] == "statistics" and j["progress"]["current"] >= 1)
+    assert api.http.post(f"/v1/jobs/{job_id}/cancel").json()["status"] == "canceled"
+    deadline = time.monotonic() + 300
+    while _statuses(parts := _parts(serve.home, job_id)) & {"queued", "running"}:
+        assert time.monotonic() < deadline, parts
+        time.sleep(0.2)
+    # the parts that stopped removed the job's scratch, that of the parts done before the cancel too
+    assert _scratch(serve.home, job_id) == [] and _orphans_local(serve.home) == []
 
 
 def _random_mlp(api: Api, tmp_path, seed: int) -> dict:
