@@ -32,7 +32,7 @@ class Serve:
         self.url = f"http://127.0.0.1:{port}"
         self.proc = subprocess.Popen([sys.executable, "-c", "import sys; from service.cli import main; sys.exit(main())",
                                       "serve", "--port", str(port), "--concurrency", str(concurrency)],
-                                     cwd=ROOT, env=env, stdout=open(home / f"serve-{concurrency}.log", "ab"),
+                                     cwd=ROOT, env=env, stdout=open(home / f"serve-{concurrency}.log", "ab"),  # noqa: SIM115
                                      stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 120
         while True:

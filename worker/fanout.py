@@ -170,9 +170,9 @@ def _claim_part(runner: Runner, job_id: str, attempt: int, number: int) -> PartH
             worker=runner.name[:200], updated_at=now))
         s.commit()
         if res.rowcount == 0:
-            if not s.scalar(select(job_runs)):
-                # a queued part of a job that no longer runs ends here, after the job's scratch
-                remove_scratch(runner, job_id)
+            if s.scalar(select(Job.status).where(Job.id == job_id)) != "running":
+                # a queued part of a job that has ended ends here, after the job's scratch
+                remove_scratch(runner, job_id, attempt)
                 s.execute(update(JobPart).where(JobPart.job_id == job_id, JobPart.number == number,
                                                 JobPart.job_attempt == attempt, JobPart.status == "queued")
                           .values(status="canceled", updated_at=now))
@@ -210,7 +210,7 @@ def _end_part(runner: Runner, hold: PartHold, status: str, error: dict | None = 
     seen ended never leaves scratch behind it)."""
     with runner.sessions() as s:
         if s.scalar(select(Job.status).where(Job.id == hold.job_id)) != "running":
-            remove_scratch(runner, hold.job_id)
+            remove_scratch(runner, hold.job_id, hold.attempt)
         s.execute(update(JobPart).where(*hold.part()).values(status=status, error=error, lease_expires_at=None,
                                                              updated_at=utcnow()))
         s.commit()
@@ -249,22 +249,25 @@ def _merge(runner: Runner, job: Job, attempt: int, module) -> str:
                 if p.file is not None:
                     p.file.unlink(missing_ok=True)  # scratch: not worth keeping in the worker's cache
             # merged: the scratch goes before the job is seen succeeded
-            remove_scratch(runner, job.id)
+            remove_scratch(runner, job.id, attempt)
             return runner._finish(job, attempt, outcome)
 
     try:
         return runner.guarded(job.id, attempt, body)
     finally:
-        remove_scratch(runner, job.id)
+        remove_scratch(runner, job.id, attempt)
 
 
-def remove_scratch(runner: Runner, job_id: str) -> None:
-    """Delete the job's parts' stored files (unless something else holds the same bytes)."""
+def remove_scratch(runner: Runner, job_id: str, attempt: int | None = None) -> None:
+    """Delete the stored files of the job's parts, of its attempt `attempt` (None: of every attempt),
+    unless something else holds the same bytes."""
+    of_job = (JobPart.job_id == job_id, JobPart.blob.is_not(None),
+              *((JobPart.job_attempt == attempt,) if attempt is not None else ()))
     with runner.sessions() as s:
-        blobs = s.scalars(select(JobPart.blob).where(JobPart.job_id == job_id, JobPart.blob.is_not(None))).all()
+        blobs = s.scalars(select(JobPart.blob).where(*of_job)).all()
         if not blobs:
             return
-        s.execute(update(JobPart).where(JobPart.job_id == job_id, JobPart.blob.in_(blobs)).values(blob=None))
+        s.execute(update(JobPart).where(*of_job).values(blob=None))
         s.commit()
         for sha in set(blobs):
             if not blob_referenced(s, sha):

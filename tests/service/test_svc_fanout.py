@@ -12,7 +12,6 @@ import sqlite3
 import time
 
 import pytest
-
 from svc_helpers import Serve, WorkerProcess
 from test_svc_chaos import LEASE, Api, _orphans_local
 

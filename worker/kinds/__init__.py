@@ -8,8 +8,8 @@ and `merge(runner, job, parts, progress, tmp) -> Outcome` (see worker/fanout.py)
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from types import ModuleType
-from typing import Callable
 
 KINDS = ("probe", "repair", "train", "dynamics", "midway", "audit", "graft")
 

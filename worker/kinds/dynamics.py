@@ -35,7 +35,7 @@ def split(runner: Runner, job: Job) -> list[dict[str, Any]]:
         return [{"epoch": e, "model_id": models[e].id} for e in epochs]
     kept = sorted(_checkpoint_epochs(runner, job))
     if p.get("epochs"):
-        wanted = set(int(e) for e in p["epochs"])
+        wanted = {int(e) for e in p["epochs"]}
         missing = sorted(wanted - set(kept))
         if missing:
             raise ValueError(f"no checkpoints for epochs {missing}; kept: {kept}")
@@ -50,9 +50,9 @@ def run_part(runner: Runner, job: Job, spec: dict[str, Any], progress, tmp: Path
 
     splits, labels, data, validation = _inputs(runner, job, progress)
     p = job.params
-    options = dict(layers=p.get("layers"), probes=tuple(p.get("probes") or ("masc", "linear")),
-                   probe_options=p.get("probe_options") or None, progress=progress, device=runner.device(),
-                   validation=validation)
+    options = {"layers": p.get("layers"), "probes": tuple(p.get("probes") or ("masc", "linear")),
+               "probe_options": p.get("probe_options") or None, "progress": progress, "device": runner.device(),
+               "validation": validation}
     epoch = int(spec["epoch"])
     if "model_id" in spec:
         with runner.sessions() as s:
@@ -61,14 +61,15 @@ def run_part(runner: Runner, job: Job, spec: dict[str, Any], progress, tmp: Path
             raise ValueError(f"the checkpoint model of epoch {epoch} no longer exists")
         res = probe_networks({epoch: runner.load_model(model)}, splits, labels, **options)
     else:
-        from latentgen.models import build_model
         from safetensors import safe_open
+
+        from latentgen.models import build_model
 
         src, ck = _train_job(runner, job)
         arch = src.result["summary"]["arch"]
         prefix = f"epoch_{epoch:05d}/"
         with safe_open(str(runner.blob_file(ck.sha256, ".safetensors")), "pt") as f:
-            state = {k.removeprefix(prefix): f.get_tensor(k) for k in f.keys() if k.startswith(prefix)}
+            state = {k.removeprefix(prefix): f.get_tensor(k) for k in f.keys() if k.startswith(prefix)}  # noqa: SIM118 - no dict
 
         def build():
             return build_model(arch["name"], tuple(arch["input_shape"]), int(arch["num_classes"]))
@@ -121,4 +122,4 @@ def _checkpoint_epochs(runner: Runner, job: Job) -> set[int]:
 
     _src, ck = _train_job(runner, job)
     with safe_open(str(runner.blob_file(ck.sha256, ".safetensors")), "pt") as f:
-        return {int(key.split("/", 1)[0].removeprefix("epoch_")) for key in f.keys()}
+        return {int(key.split("/", 1)[0].removeprefix("epoch_")) for key in f.keys()}  # noqa: SIM118 - no dict

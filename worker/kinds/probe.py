@@ -7,6 +7,7 @@ number of workers."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from pathlib import Path
 from typing import Any
@@ -83,7 +84,7 @@ def split(runner: Runner, job: Job) -> list[dict[str, Any]] | None:
     if n <= size:
         return None
     bounds = [round(i * n / math.ceil(n / size)) for i in range(math.ceil(n / size) + 1)]
-    return [{"start": a, "stop": b} for a, b in zip(bounds, bounds[1:])]
+    return [{"start": a, "stop": b} for a, b in itertools.pairwise(bounds)]
 
 
 def run_part(runner: Runner, job: Job, spec: dict[str, Any], progress, tmp: Path):
