@@ -166,8 +166,9 @@ LATENTGEN = ["python", "-c", "import sys; from service.cli import main; sys.exit
 class Serve:
     """`latentgen serve` (API + its worker on SQLite and a local store) as a real process."""
 
-    def __init__(self, home: Path, log_path: Path, port: int | None = None, env: dict[str, str] | None = None):
-        self.home, self.log_path, self.port = home, log_path, port or free_port()
+    def __init__(self, home: Path, log_path: Path, port: int | None = None, env: dict[str, str] | None = None,
+                 args: tuple[str, ...] = ()):
+        self.home, self.log_path, self.port, self.args = home, log_path, port or free_port(), args
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("LATENTGEN_")}
         self.env.update({"LATENTGEN_HOME": str(home), **(env or {})})
         self.proc: subprocess.Popen | None = None
@@ -186,7 +187,7 @@ class Serve:
 
         import httpx
 
-        command = [sys.executable, *LATENTGEN[1:], "serve", "--port", str(self.port)]
+        command = [sys.executable, *LATENTGEN[1:], "serve", "--port", str(self.port), *self.args]
         self.proc = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=open(self.log_path, "ab"),
                                      stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
