@@ -36,6 +36,23 @@ from worker.runner import JobCanceled, Lease, Progress, Runner, clean, failure
 log = logging.getLogger("latentgen.worker")
 
 
+def training_shards(runner: Runner, job: Job) -> list[dict[str, Any]] | None:
+    """The training examples of the job's data set in shards [start, stop) of near-equal size, at
+    most `shard_min_examples` each; None (run whole) when they fit in one. The shards depend on the
+    data only, never on the workers: the sums, and so the results, are the same however many run."""
+    import itertools
+    import math
+
+    _m, ds = runner.job_inputs(job)
+    splits, _labels = runner.load_labels(ds, runner.load_splits(ds))
+    n, size = len(splits.x_train), runner.settings.shard_min_examples
+    if n <= size:
+        return None
+    count = math.ceil(n / size)
+    bounds = [round(i * n / count) for i in range(count + 1)]
+    return [{"start": a, "stop": b} for a, b in itertools.pairwise(bounds)]
+
+
 @dataclass
 class PartOutput:
     """What a part returns: JSON kept on its row, and/or a file (large: class statistics) put in

@@ -79,3 +79,21 @@ def test_labels_beyond_the_output_size_are_refused():
     model = build_model("mlp", (1, 8, 8), 3)
     with pytest.raises(ValueError, match="3 outputs"):
         repair_last_layer(model, torch.randn(10, 1, 8, 8), np.full(10, 5))
+
+
+def test_repair_from_summed_shard_statistics_is_the_repair(digits):
+    """The final layer's statistics of any split of the training set, summed, give the same
+    repair: what a repair spread over workers computes."""
+    from latentgen.edit import final_layer_statistics, repair_from_statistics
+
+    torch.manual_seed(0)
+    model = build_model("mlp", digits.input_shape, 10)
+    corrupted = corrupt_labels(digits.y_train, 0.4, 10, seed=0)
+    train(model, digits, corrupted, "adam_fast", max_epochs=2, target_train_acc=None, device="cpu")
+    whole, whole_report = repair_last_layer(model, digits.x_train, corrupted.labels, device="cpu")
+    cuts = [0, 400, 401, 1000, len(digits.x_train)]
+    shards = [final_layer_statistics(model, digits.x_train[a:b], corrupted.labels[a:b], device="cpu")
+              for a, b in zip(cuts, cuts[1:])]
+    summed, report = repair_from_statistics(model, sum(shards[1:], shards[0]))
+    assert report.layer == whole_report.layer and report.signs == whole_report.signs
+    assert np.array_equal(predict(summed, digits.x_test), predict(whole, digits.x_test))

@@ -83,6 +83,7 @@ def test_embedded_dynamics_same_rows_with_one_and_two_workers_and_a_killed_part(
     reference = _rows(api, one["id"])
     assert sorted({r["epoch"] for r in reference}) == EPOCHS
     probe_one = _sharded_probe(api, serve.home, train_id)
+    repair_one = _sharded_repair(api, serve.home, train_id)
 
     api = _restart(serve, 2)
     two = _dynamics(api, train_id)
@@ -90,6 +91,8 @@ def test_embedded_dynamics_same_rows_with_one_and_two_workers_and_a_killed_part(
     assert _rows(api, two["id"]) == reference
     probe_two = _sharded_probe(api, serve.home, train_id)
     assert probe_two == probe_one
+    # the repair too: the same weights, byte for byte, with one worker or two
+    assert _sharded_repair(api, serve.home, train_id) == repair_one
 
     # the pool child running a part dies: its part is run again once its lease runs out; the job is not
     api = _restart(serve, 1)
@@ -120,6 +123,21 @@ def _sharded_probe(api: Api, home, train_id: str) -> list[dict]:
     assert [p["status"] for p in parts] == ["done"] * 3
     assert _scratch(home, job["id"]) == [] and _orphans_local(home) == []
     return _rows(api, job["id"])
+
+
+def _sharded_repair(api: Api, home, train_id: str) -> tuple[str, list[dict]]:
+    """A repair job on the train job's model, the final layer's statistics in 3 shards: the
+    repaired weights' sha256 and the job's rows. No scratch is left."""
+    train = api.get(train_id)
+    job = api.finished(api.job({"kind": "repair", "model_id": train["output_model_id"],
+                                "dataset_id": train["dataset_id"]}))
+    assert job["status"] == "succeeded", job
+    assert [p["status"] for p in _parts(home, job["id"])] == ["done"] * 3
+    assert _scratch(home, job["id"]) == [] and _orphans_local(home) == []
+    repaired = api.http.get(f"/v1/models/{job['output_model_id']}").json()
+    rows = _rows(api, job["id"])
+    assert {r["probe"] for r in rows} == {"model", "repaired"}
+    return repaired["sha256"], rows
 
 
 def _scratch(home, job_id: str) -> list[str]:

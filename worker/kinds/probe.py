@@ -7,8 +7,6 @@ number of workers."""
 
 from __future__ import annotations
 
-import itertools
-import math
 from pathlib import Path
 from typing import Any
 
@@ -71,20 +69,14 @@ PART_STAGE = "statistics"
 
 
 def split(runner: Runner, job: Job) -> list[dict[str, Any]] | None:
-    """Shards [start, stop) of the training examples of near-equal size, at most
-    `shard_min_examples` each; None (run whole) for a small data set or a probe that needs the
-    activations."""
+    """The training examples in shards (`fanout.training_shards`); None (run whole) for a small
+    data set or a probe that needs the activations."""
     from latentgen.probes import SPECTRAL_PROBES, probe_names
+    from worker.fanout import training_shards
 
     if not set(probe_names(_probes(job))) <= set(SPECTRAL_PROBES):
         return None
-    _m, ds = runner.job_inputs(job)
-    splits, _labels = runner.load_labels(ds, runner.load_splits(ds))
-    n, size = len(splits.x_train), runner.settings.shard_min_examples
-    if n <= size:
-        return None
-    bounds = [round(i * n / math.ceil(n / size)) for i in range(math.ceil(n / size) + 1)]
-    return [{"start": a, "stop": b} for a, b in itertools.pairwise(bounds)]
+    return training_shards(runner, job)
 
 
 def run_part(runner: Runner, job: Job, spec: dict[str, Any], progress, tmp: Path):
