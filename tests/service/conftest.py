@@ -23,7 +23,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # svc_helpers, whatever pytest's import mode
 
 from svc_helpers import (MNIST, P, PG_URL, REDIS_URL, SEED, Stack, WorkerProcess, _reachable,
-                         fresh_database, free_port)
+                         drop_queues, fresh_database, free_port)
 
 
 @pytest.fixture(scope="session")
@@ -73,17 +73,6 @@ def s3_endpoint(tmp_path_factory) -> Iterator[str]:
         proc.kill()
 
 
-def _drop_queues(url: str, queues: list[str]) -> None:
-    """Leave no keys of this run's queues in Redis."""
-    import redis
-
-    r = redis.Redis.from_url(url)
-    try:
-        r.delete(*queues, *(f"_kombu.binding.{q}" for q in queues), *(f"_kombu.binding_permanent.{q}" for q in queues))
-    finally:
-        r.close()
-
-
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory, pg_url, redis_url, s3_endpoint) -> Iterator[Stack]:
     """Postgres (fresh database, migrated) + Redis broker + S3 (moto) + one worker process."""
@@ -113,7 +102,7 @@ def stack(tmp_path_factory, pg_url, redis_url, s3_endpoint) -> Iterator[Stack]:
         finally:
             worker.stop()
             engine.dispose()
-            _drop_queues(redis_url, [settings.queue_default, settings.queue_gpu])
+            drop_queues(redis_url, [settings.queue_default, settings.queue_gpu])
 
 
 @pytest.fixture(scope="session")

@@ -236,3 +236,14 @@ def alive(pid: int) -> bool:
             return f.read().split()[2] != "Z"
     except FileNotFoundError:
         return False
+
+
+def drop_queues(url: str, queues: list[str]) -> None:
+    """Leave no keys of this run's queues in Redis."""
+    import redis
+
+    r = redis.Redis.from_url(url)
+    try:
+        r.delete(*queues, *(f"_kombu.binding.{q}" for q in queues), *(f"_kombu.binding_permanent.{q}" for q in queues))
+    finally:
+        r.close()

@@ -222,13 +222,16 @@ def test_embedded_cancel_reaches_every_part(serve):
 
 
 @pytest.mark.timeout(900)
-def test_redis_dynamics_same_rows_with_one_and_two_worker_processes(client, alice, stack, tmp_path):
-    class _Client(Api):
-        def __init__(self):
-            self.http = client
-            self.http.headers.update(alice)
+class InProcess(Api):
+    """The same calls, through the in-process app's TestClient (carrying the key in its headers)."""
 
-    api = _Client()
+    def __init__(self, http):
+        self.http = http
+
+
+def test_redis_dynamics_same_rows_with_one_and_two_worker_processes(client, alice, stack, tmp_path):
+    client.headers.update(alice)
+    api = InProcess(client)
     try:
         _check_same_rows_on_redis(api, stack, tmp_path)
     finally:
@@ -249,3 +252,52 @@ def _check_same_rows_on_redis(api: Api, stack, tmp_path) -> None:
     assert two["status"] == "succeeded", two
     assert _rows(api, two["id"]) == _rows(api, one["id"])
     assert two["progress"]["current"] == len(EPOCHS)
+
+
+@pytest.mark.timeout(900)
+def test_redis_sharded_probe_and_repair_same_with_one_and_two_worker_processes(stack, redis_url, tmp_path):
+    """On Redis, Postgres and S3, with shards of 500 training examples (its own queues and
+    workers, so that the session's worker with the default shard size takes none of its jobs)."""
+    from fastapi.testclient import TestClient
+
+    from service.main import create_app
+    from svc_helpers import drop_queues
+
+    queue = f"{stack.settings.queue_default}-shards"
+    settings = stack.settings.model_copy(update={"shard_min_examples": 500, "queue_default": queue,
+                                                 "queue_gpu": f"{queue}-gpu", "worker_metrics_port": None})
+    app = create_app(settings)
+    workers = [WorkerProcess(settings, tmp_path / f"worker-{i}.log", f"shards-{i}-{os.getpid()}") for i in (1, 2)]
+    try:
+        with TestClient(app, headers={"Authorization": f"Bearer {stack.key('sharder')}"}) as client:
+            api = InProcess(client)
+            workers[0].start()
+            _digits, train_id = _trained(api)
+            one = [_sharded_job(api, stack, kind, train_id) for kind in ("probe", "repair")]
+            workers[1].start()
+            two = [_sharded_job(api, stack, kind, train_id) for kind in ("probe", "repair")]
+        assert two == one
+    finally:
+        for w in workers:
+            if w.proc is not None:
+                w.stop()
+        app.state.engine.dispose()
+        drop_queues(redis_url, [settings.queue_default, settings.queue_gpu])
+
+
+def _sharded_job(api: Api, stack, kind: str, train_id: str) -> tuple:
+    """A probe or repair job on the train job's model, in 3 parts: its rows (and the repaired
+    weights' sha256); the parts' scratch blobs are gone."""
+    from sqlalchemy import select
+
+    from service.models import JobPart
+
+    train = api.get(train_id)
+    job = api.finished(api.job({"kind": kind, "model_id": train["output_model_id"], "dataset_id": train["dataset_id"]}))
+    assert job["status"] == "succeeded", job
+    with stack.sessionmaker() as db:
+        parts = db.scalars(select(JobPart).where(JobPart.job_id == job["id"]).order_by(JobPart.number)).all()
+        assert [p.status for p in parts] == ["done"] * 3 and all(p.blob is None for p in parts)
+    weights = api.http.get(f"/v1/models/{job['output_model_id']}").json()["sha256"] if kind == "repair" else None
+    return _rows(api, job["id"]), weights
+
