@@ -154,11 +154,10 @@ def _arch(args) -> ArchSpec | None:
 
 
 def cmd_models_upload(args) -> int:
-    client = _client(args)
-    path = Path(args.file)
+    client, arch, path = _client(args), _arch(args), Path(args.file)
     with open(path, "rb") as f:
         model = ok(create_model.sync_detailed(client=client, body=ModelUpload(
-            weights=File(payload=f, file_name=path.name), arch=_arch(args) or UNSET, name=args.name or UNSET)))
+            weights=File(payload=f, file_name=path.name), arch=arch or UNSET, name=args.name or UNSET)))
     if args.quiet:
         print(model.id)
     else:

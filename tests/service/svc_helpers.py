@@ -166,8 +166,9 @@ LATENTGEN = ["python", "-c", "import sys; from service.cli import main; sys.exit
 class Serve:
     """`latentgen serve` (API + its worker on SQLite and a local store) as a real process."""
 
-    def __init__(self, home: Path, log_path: Path, port: int | None = None, env: dict[str, str] | None = None):
-        self.home, self.log_path, self.port = home, log_path, port or free_port()
+    def __init__(self, home: Path, log_path: Path, port: int | None = None, env: dict[str, str] | None = None,
+                 args: tuple[str, ...] = ()):
+        self.home, self.log_path, self.port, self.args = home, log_path, port or free_port(), args
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("LATENTGEN_")}
         self.env.update({"LATENTGEN_HOME": str(home), **(env or {})})
         self.proc: subprocess.Popen | None = None
@@ -186,20 +187,23 @@ class Serve:
 
         import httpx
 
-        command = [sys.executable, *LATENTGEN[1:], "serve", "--port", str(self.port)]
+        command = [sys.executable, *LATENTGEN[1:], "serve", "--port", str(self.port), *self.args]
         self.proc = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=open(self.log_path, "ab"),
                                      stderr=subprocess.STDOUT, start_new_session=True)
+        # /readyz also wants a live worker, which --no-worker does not start
+        ready = "/healthz" if "--no-worker" in self.args else "/readyz"
         deadline = time.monotonic() + timeout
         while True:
             try:
-                if httpx.get(self.url + "/readyz", timeout=2).status_code == 200:
+                if httpx.get(self.url + ready, timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
             assert self.proc.poll() is None, self.log_path.read_text()
             assert time.monotonic() < deadline, self.log_path.read_text()
             time.sleep(0.3)
-        self.worker_pid = int(self.log_path.read_text().rsplit("worker:   pid ", 1)[1].split(",")[0])
+        log = self.log_path.read_text()
+        self.worker_pid = int(log.rsplit("worker:   pid ", 1)[1].split(",")[0]) if "worker:   pid " in log else None
         return self
 
     def stop(self) -> None:
