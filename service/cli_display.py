@@ -17,7 +17,6 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn
 from rich.table import Table
 
 
-
 def _console(stream) -> Console:
     # a pipe or a file gets tables at their natural width (up to 200 columns) rather than rich's 80
     wide = None if stream.isatty() or "COLUMNS" in os.environ else 200
