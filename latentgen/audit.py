@@ -24,7 +24,7 @@ from latentgen.corruption import CorruptedLabels
 from latentgen.crossfit import SCORING_PROBES, assign_folds, cross_fit, probe_scores
 from latentgen.data import Splits
 from latentgen.extract import Progress
-from latentgen.models import default_probe_layers
+from latentgen.networks import Network, as_network
 from latentgen.validation import Validation, memorization_warning, resolve_validation, select_best
 
 COLUMNS = ("index", "given", "suggested", "score", "flagged")
@@ -109,13 +109,13 @@ def cleaned_labels(result: AuditResult, mode: str = "relabel") -> CleanedLabels:
     return CleanedLabels(kept, result.given[kept], mode)
 
 
-def _candidates(network: nn.Module, layer, probe: str, layers: Sequence[str] | None):
+def _candidates(network: Network | nn.Module, layer, probe: str, layers: Sequence[str] | None):
     """(layers to fit, probes to fit, candidates {name: layers averaged})."""
     probes = list(SCORING_PROBES) if probe == "auto" else [probe]
     if probe != "auto" and probe not in SCORING_PROBES:
         raise ValueError(f"probe must be 'auto' or one of {', '.join(SCORING_PROBES)}, got {probe!r}")
     if layer == "auto":
-        fit = default_probe_layers(network) if layers is None else list(layers)
+        fit = as_network(network).default_probe_layers() if layers is None else list(layers)
         return fit, probes, {name: [name] for name in fit}
     if isinstance(layer, str):
         return [layer], probes, {layer: [layer]}
@@ -129,7 +129,7 @@ def _combine(scores: Mapping[tuple[str, str], np.ndarray], members: Sequence[str
     return np.mean([scores[(m, probe)] for m in members], axis=0)
 
 
-def audit_labels(network: nn.Module, splits: Splits, labels: CorruptedLabels | np.ndarray, layer="auto",
+def audit_labels(network: Network | nn.Module, splits: Splits, labels: CorruptedLabels | np.ndarray, layer="auto",
                  probe: str = "auto", folds: int = 5, validation: Validation | float | None = None,
                  layers: Sequence[str] | None = None, probe_options: Mapping[str, dict] | None = None,
                  seed: int = 0, batch_size: int = 256, device=None, progress: Progress | None = None) -> AuditResult:

@@ -22,7 +22,8 @@ from latentgen.data import Splits
 from latentgen.extract import Progress
 from latentgen.networks import Network, as_network
 from latentgen.report import probe_model
-from latentgen.validation import ValidationSplit, carve_validation, select_best  # noqa: F401  (carve_validation: re-exported)
+from latentgen.validation import (Validation, ValidationSplit, carve_validation,  # noqa: F401  (re-exported)
+                                  select_best, validation_rows)
 
 COLUMNS = ("epoch", "layer", "probe", "metric", "value")
 
@@ -46,6 +47,28 @@ class DynamicsResult:
                           "peak_value": peak_value, "final_value": points[-1][1]})
         return peaks
 
+    def choices(self) -> list[dict]:
+        """Per (layer, probe), the model's own row included: the epoch chosen on the validation
+        split (the highest `val_acc`, the earliest on ties), its validation and test accuracy, the
+        test accuracy at the last epoch, and the epoch a test-set oracle would have chosen. Needs
+        val_acc rows (`validation=` when probing)."""
+        keyed: dict[tuple[str, str], list[dict]] = {}
+        for row in sorted(self.table, key=lambda r: r["epoch"]):
+            if row["metric"] in ("val_acc", "test_acc"):
+                keyed.setdefault((row["layer"], row["probe"]), []).append(row)
+        choices = []
+        for (layer, probe), rows in keyed.items():
+            picked = select_best(rows, keys=("epoch",))
+            if picked["chosen"] is None:
+                continue
+            tests = [r for r in rows if r["metric"] == "test_acc"]
+            choices.append({"layer": layer, "probe": probe, "peak_epoch": picked["chosen"]["epoch"],
+                            "peak_value": picked["chosen"]["test_acc"], "val_acc": picked["chosen"]["val_acc"],
+                            "final_value": tests[-1]["value"] if tests else None,
+                            "oracle_epoch": picked["oracle"]["epoch"] if picked["oracle"] else None,
+                            "oracle_value": picked["oracle"]["test_acc"] if picked["oracle"] else None})
+        return choices
+
     def to_csv(self, path: str | Path) -> None:
         with open(path, "w", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=COLUMNS)
@@ -63,15 +86,18 @@ def probe_checkpoints(
     probe_options: Mapping[str, dict] | None = None,
     progress: Progress | None = None,
     device=None,
+    validation: Validation | None = None,
 ) -> DynamicsResult:
     """`report.probe_model` at every checkpoint, in epoch order, each loaded into a fresh model
-    from `model_factory()`. `progress("checkpoints", done, total)` after each checkpoint."""
+    from `model_factory()`, with `validation.validation_rows` (val_acc) when `validation` is given.
+    `progress("checkpoints", done, total)` after each checkpoint."""
     def load(epoch: int) -> nn.Module:
         model = model_factory()
         model.load_state_dict(checkpoints[epoch])
         return model
 
-    return _probe_epochs(sorted(checkpoints), load, splits, labels, layers, probes, probe_options, progress, device)
+    return _probe_epochs(sorted(checkpoints), load, splits, labels, layers, probes, probe_options, progress, device,
+                         validation)
 
 
 def probe_networks(
@@ -83,8 +109,9 @@ def probe_networks(
     probe_options: Mapping[str, dict] | None = None,
     progress: Progress | None = None,
     device=None,
+    validation: Validation | None = None,
 ) -> DynamicsResult:
-    """`report.probe_model` on each network, keyed by its epoch label, in epoch order: the dynamics
+    """`report.probe_model` (and val_acc rows, as `probe_checkpoints`) on each network, keyed by its epoch label, in epoch order: the dynamics
     of a run whose checkpoints the user brings (torch or ONNX). They must share one architecture:
     the same layers (names, operators and output shapes)."""
     if not networks:
@@ -98,16 +125,20 @@ def probe_networks(
         if signatures[epoch] != first:
             raise ValueError(f"the network of epoch {epoch} has another architecture than that of epoch {epochs[0]} "
                              "(its layers or their output shapes differ)")
-    return _probe_epochs(epochs, networks.__getitem__, splits, labels, layers, probes, probe_options, progress, device)
+    return _probe_epochs(epochs, networks.__getitem__, splits, labels, layers, probes, probe_options, progress, device,
+                         validation)
 
 
 def _probe_epochs(epochs: Sequence[int], load: Callable[[int], Network | nn.Module], splits: Splits,
                   labels: CorruptedLabels, layers, probes, probe_options, progress: Progress | None,
-                  device) -> DynamicsResult:
+                  device, validation: Validation | None) -> DynamicsResult:
     result = DynamicsResult()
     for done, epoch in enumerate(epochs, start=1):
-        rows = probe_model(load(epoch), splits, labels, layers=layers, probes=probes, probe_options=probe_options,
+        network = load(epoch)
+        rows = probe_model(network, splits, labels, layers=layers, probes=probes, probe_options=probe_options,
                            device=device)
+        if validation is not None:
+            rows += validation_rows(network, splits, labels, validation, layers, probes, probe_options, device=device)
         result.table.extend({"epoch": epoch, **row} for row in rows)
         if progress:
             progress("checkpoints", done, len(epochs))

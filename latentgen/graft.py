@@ -42,7 +42,9 @@ class SubspaceHead(nn.Module):
     def __init__(self, components: Sequence[int], dim: int):
         super().__init__()
         self.components = [int(k) for k in components]
-        owner = torch.repeat_interleave(torch.arange(len(self.components)), torch.tensor(self.components, dtype=torch.int64))
+        # output_size: also builds on the meta device (architecture planning), where sizes must be known
+        owner = torch.repeat_interleave(torch.arange(len(self.components)), torch.tensor(self.components, dtype=torch.int64),
+                                        output_size=sum(self.components))
         membership = torch.zeros(len(owner), len(self.components))
         membership[torch.arange(len(owner)), owner] = 1.0
         self.register_buffer("basis", torch.zeros(len(owner), dim))

@@ -168,7 +168,14 @@ def build_from_spec(spec: Mapping[str, Any]) -> nn.Module:
 
 
 def final_linear(model: nn.Module) -> tuple[str, nn.Linear]:
-    """The model's final `nn.Linear` (the last one registered): its input is the last hidden layer."""
+    """The model's final `nn.Linear` (the last one registered): its input is the last hidden layer.
+    A grafted network's output layer is its head: linear, or a MASC head that cannot be repaired."""
+    from latentgen.graft import GraftedNetwork  # graft builds on this module
+
+    if isinstance(model, GraftedNetwork):
+        if not isinstance(model.head, nn.Linear):
+            raise ValueError(f"the model's output layer is a {type(model.head).__name__}, not an nn.Linear")
+        return "head", model.head
     found = [(name, m) for name, m in model.named_modules() if isinstance(m, nn.Linear)]
     if not found:
         raise ValueError("the model has no nn.Linear layer to repair")

@@ -10,6 +10,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from .schemas import JobKind
+
 
 class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str, field: str | None = None, **extra: Any):
@@ -26,7 +28,7 @@ def not_found(what: str, field: str | None = None) -> ApiError:
     return ApiError(404, "not_found", f"{what} not found", field)
 
 
-_UNION_TAGS = ("probe", "repair", "train", "dynamics", "midway")
+_UNION_TAGS = tuple(kind.value for kind in JobKind)
 
 
 def _loc(loc: tuple[Any, ...] | list[Any], error_type: str = "") -> str:

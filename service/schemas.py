@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal, Union
 
 from fastapi import UploadFile
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, Json, StringConstraints, TypeAdapter,
-                      field_validator)
+                      field_validator, model_serializer)
 
 ARCH_RE = re.compile(r"^(mlp|cnn|alexnet|resnet18|torchvision:[A-Za-z_][A-Za-z0-9_]*)$")
 SEED_MAX = 2**32 - 1  # numpy's and torch's seeds
@@ -45,6 +45,8 @@ class JobKind(str, Enum):
     train = "train"
     dynamics = "dynamics"
     midway = "midway"
+    audit = "audit"
+    graft = "graft"
 
 
 class ProbeName(str, Enum):
@@ -54,6 +56,26 @@ class ProbeName(str, Enum):
     nearest_mean = "nearest_mean"
     lda = "lda"
     knn = "knn"
+
+
+class HeadName(str, Enum):
+    """A grafted network's head: MASC as a quadratic head, or the linear probe."""
+    masc = "masc"
+    linear = "linear"
+
+
+class HeadChoice(str, Enum):
+    """`auto`: chosen on the validation split."""
+    auto = "auto"
+    masc = "masc"
+    linear = "linear"
+
+
+class CleanMode(str, Enum):
+    """How an audit cleans the training labels: flagged examples take the suggested label
+    (`relabel`) or are left out (`filter`)."""
+    relabel = "relabel"
+    filter = "filter"
 
 
 class BiasMode(str, Enum):
@@ -129,6 +151,11 @@ class ArchSpec(BaseModel):
                       json_schema_extra={"pattern": ARCH_RE.pattern})
     input_shape: list[Annotated[int, Field(gt=0, le=4096)]] = Field(min_length=1, max_length=4)
     num_classes: int = Field(ge=2, le=100000)
+    cut: str | None = Field(default=None, min_length=1, max_length=200,
+                            description="a grafted network (graft jobs): the layer its trunk ends with")
+    head: HeadName | None = Field(default=None, description="a grafted network's head")
+    components: list[Annotated[int, Field(ge=0, le=1_000_000)]] | None = Field(
+        default=None, max_length=100000, description="a masc head: the subspace dimension of each class")
 
     @field_validator("name")
     @classmethod
@@ -155,10 +182,19 @@ class LayerOut(BaseModel):
 
 
 class ModelArch(BaseModel):
-    """A model's architecture: a builder's name, or "onnx" when the graph is the architecture."""
+    """A model's architecture: a builder's name, or "onnx" when the graph is the architecture; a
+    grafted network adds its `cut`, `head` and (masc) `components`."""
     name: str
     input_shape: list[int]
     num_classes: int
+    cut: str | None = None
+    head: HeadName | None = None
+    components: list[int] | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_unset_graft_fields(self, handler):
+        # a network that is not grafted reads as before: {name, input_shape, num_classes}
+        return {k: v for k, v in handler(self).items() if v is not None or k not in ("cut", "head", "components")}
 
 
 class ModelOut(BaseModel):
@@ -223,7 +259,18 @@ class UploadedLabels(BaseModel):
     sha256: str
 
 
-DatasetLabels = Annotated[Union[CorruptionLabels, UploadedLabels], Field(discriminator="kind")]
+class CleanedLabels(BaseModel):
+    """Training labels cleaned by an audit job: its suggestions (relabel), or without the flagged
+    examples (filter)."""
+    kind: Literal["cleaned"]
+    sha256: str
+    mode: CleanMode
+    audit_job_id: str
+    source_dataset_id: str
+    n_changed: int = Field(description="labels replaced (relabel) or examples left out (filter)")
+
+
+DatasetLabels = Annotated[Union[CorruptionLabels, UploadedLabels, CleanedLabels], Field(discriminator="kind")]
 
 
 class DatasetInfo(BaseModel):
@@ -298,10 +345,22 @@ EpochList = Annotated[list[Annotated[int, Field(ge=0, le=10000)]],
                       Field(min_length=1, max_length=1000, json_schema_extra={"uniqueItems": True})]
 
 
-def _unique(v: list | None) -> list | None:
-    if v is not None and len(set(v)) != len(v):
+def _unique(v: Any) -> Any:
+    if isinstance(v, list) and len(set(v)) != len(v):
         raise ValueError("must not repeat an item")
     return v
+
+
+class ValidationOptions(BaseModel):
+    """The validation split choices are made on: a seeded random `fraction` of the training
+    examples with their noisy labels (never the test set)."""
+    model_config = ConfigDict(extra="forbid")
+    fraction: float = Field(default=0.1, gt=0.0, lt=1.0)
+    seed: Seed = 0
+
+
+VALIDATION_DEFAULT = ("default: the split the model's train job held out on this data set, else fraction 0.1 "
+                      "with seed 0")
 
 
 class ProbeParams(BaseModel):
@@ -310,6 +369,8 @@ class ProbeParams(BaseModel):
     probes: ProbeList = [ProbeName.masc, ProbeName.linear]
     probe_options: ProbeOptions = ProbeOptions()
     batch_size: int = Field(default=256, ge=1, le=8192)
+    validation: ValidationOptions | None = Field(default=None, description="where the best layer is chosen; "
+                                                 + VALIDATION_DEFAULT)
 
     _unique = field_validator("layers", "probes")(_unique)
 
@@ -338,6 +399,10 @@ class TrainParams(BaseModel):
     max_epochs: int = Field(default=50, ge=1, le=10000)
     target_train_acc: float = Field(default=1.0, gt=0.0, le=1.0)
     checkpoint_epochs: EpochList | None = None
+    validation: ValidationOptions = Field(default=ValidationOptions(),
+                                          description="the split held out of training, for later jobs' choices "
+                                                      "(they find it again)")
+    hold_out: bool = Field(default=True, description="false: train on every example, validation split included")
 
     _unique = field_validator("checkpoint_epochs")(_unique)
 
@@ -358,8 +423,44 @@ class DynamicsParams(BaseModel):
     probes: ProbeList = [ProbeName.masc, ProbeName.linear]
     probe_options: ProbeOptions = ProbeOptions()
     epochs: EpochList | None = Field(default=None, description="default: every checkpoint")
+    validation: ValidationOptions | None = Field(default=None, description="where peak epochs are chosen; default: "
+                                                 "the split the train job held out, else fraction 0.1 with seed 0")
 
     _unique = field_validator("layers", "probes", "epochs")(_unique)
+
+
+LayerName = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class AuditParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    layer: LayerName | LayerList = Field(
+        default="auto", description='"auto" (chosen on the validation split), a layer, or layers whose scores are averaged')
+    probe: HeadChoice = HeadChoice.auto
+    layers: LayerList | None = Field(default=None, description='candidates for layer "auto"; default: the hidden layers')
+    folds: int = Field(default=5, ge=2, le=20, description="cross-fitting folds: each example is scored by probes "
+                                                           "fitted without it")
+    seed: Seed = Field(default=0, description="seed of the fold assignment")
+    validation: ValidationOptions | None = Field(default=None, description=VALIDATION_DEFAULT)
+    clean: CleanMode | None = Field(default=CleanMode.relabel,
+                                    description="the cleaned data set recorded as an output; null: none")
+    probe_options: ProbeOptions = ProbeOptions()
+    batch_size: int = Field(default=256, ge=1, le=8192)
+
+    _unique = field_validator("layer", "layers")(_unique)
+
+
+class GraftParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    layer: LayerName = Field(default="auto", description='where to cut: "auto" (chosen on the validation split) '
+                                                         "or a layer")
+    head: HeadChoice = HeadChoice.auto
+    layers: LayerList | None = Field(default=None, description='candidates for layer "auto"; default: the hidden layers')
+    validation: ValidationOptions | None = Field(default=None, description=VALIDATION_DEFAULT)
+    probe_options: ProbeOptions = ProbeOptions()
+    batch_size: int = Field(default=256, ge=1, le=8192)
+
+    _unique = field_validator("layers")(_unique)
 
 
 class MidwayParams(BaseModel):
@@ -414,8 +515,27 @@ class MidwayJobCreate(BaseModel):
     params: MidwayParams
 
 
+class AuditJobCreate(BaseModel):
+    """Which training labels look wrong, read from the model's layers; optionally a cleaned data set."""
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["audit"]
+    model_id: str = Field(max_length=64)
+    dataset_id: str = Field(max_length=64)
+    params: AuditParams = AuditParams()
+
+
+class GraftJobCreate(BaseModel):
+    """Repair at any layer: the model up to a layer, then a head fitted on the noisy labels; a new model."""
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["graft"]
+    model_id: str = Field(max_length=64)
+    dataset_id: str = Field(max_length=64)
+    params: GraftParams = GraftParams()
+
+
 JobCreate = Annotated[
-    Union[ProbeJobCreate, RepairJobCreate, TrainJobCreate, DynamicsJobCreate, MidwayJobCreate],
+    Union[ProbeJobCreate, RepairJobCreate, TrainJobCreate, DynamicsJobCreate, MidwayJobCreate, AuditJobCreate,
+          GraftJobCreate],
     Field(discriminator="kind"),
 ]
 
@@ -475,11 +595,22 @@ class MidwayJob(_JobBase):
     params: MidwayParams
 
 
-JobOut = Annotated[Union[ProbeJob, RepairJob, TrainJob, DynamicsJob, MidwayJob], Field(discriminator="kind")]
+class AuditJob(_JobBase):
+    kind: Literal["audit"]
+    params: AuditParams
+
+
+class GraftJob(_JobBase):
+    kind: Literal["graft"]
+    params: GraftParams
+
+
+JobOut = Annotated[Union[ProbeJob, RepairJob, TrainJob, DynamicsJob, MidwayJob, AuditJob, GraftJob],
+                   Field(discriminator="kind")]
 _job_adapter: TypeAdapter = TypeAdapter(JobOut)
 
 
-def job_out(job: Any) -> ProbeJob | RepairJob | TrainJob | DynamicsJob | MidwayJob:
+def job_out(job: Any) -> ProbeJob | RepairJob | TrainJob | DynamicsJob | MidwayJob | AuditJob | GraftJob:
     """The API's view of a job row."""
     return _job_adapter.validate_python(dict(
         id=job.id, kind=job.kind, status=job.status, queue=job.queue, params=job.params,
@@ -570,10 +701,22 @@ class MidwayRow(EpochMetrics):
     arm: MidwayArm
 
 
-class BestProbe(BaseModel):
+class Choice(BaseModel):
+    """A (layer, probe or head) choice with its accuracy on the validation split's noisy labels and
+    on the test set (reported, never used to choose)."""
     layer: str
     probe: str
-    test_acc: float
+    val_acc: float | None
+    test_acc: float | None
+
+
+class ValidationInfo(BaseModel):
+    n_val: int
+    fraction: float | None
+    seed: int | None
+    labels: str
+    warning: str | None = Field(default=None, description="set when the model seems to have been trained on the "
+                                                          "validation examples (choices then favour memorization)")
 
 
 class RepairReport(BaseModel):
@@ -592,11 +735,15 @@ class TrainedArch(BaseModel):
 
 
 class Peak(BaseModel):
+    """Per (layer, probe): the epoch chosen on the validation split and its test accuracy."""
     layer: str
     probe: str
-    peak_epoch: int
-    peak_value: float | None
-    final_value: float | None
+    peak_epoch: int = Field(description="chosen on the validation split's noisy labels")
+    peak_value: float | None = Field(description="test accuracy at peak_epoch")
+    val_acc: float | None = Field(description="validation accuracy (noisy labels) at peak_epoch")
+    final_value: float | None = Field(description="test accuracy at the last epoch")
+    oracle_epoch: int | None = Field(description="the epoch the test set would have chosen")
+    oracle_value: float | None
 
 
 class MidwayFinal(BaseModel):
@@ -609,7 +756,10 @@ class MidwayFinal(BaseModel):
 class ProbeSummary(BaseModel):
     data: DataSummary
     model_test_acc: float | None
-    best_test: BestProbe | None
+    model_val_acc: float | None = Field(description="the model's own accuracy on the validation split's noisy labels")
+    best: Choice | None = Field(description="chosen on the validation split; its test accuracy reported")
+    oracle: Choice | None = Field(description="what the test set would have chosen, for comparison")
+    validation: ValidationInfo
     note: str
 
 
@@ -631,6 +781,7 @@ class TrainSummary(BaseModel):
     stopped_reason: Literal["target", "max_epochs"]
     final: EpochMetrics | None
     checkpoint_epochs: list[int]
+    validation: ValidationInfo | None = Field(description="held out of training (null: trained on every example)")
     output_model_id: str
 
 
@@ -639,6 +790,7 @@ class DynamicsSummary(BaseModel):
     peaks: list[Peak]
     epochs: list[int]
     train_job_id: str | None
+    validation: ValidationInfo
     note: str
 
 
@@ -650,6 +802,85 @@ class MidwaySummary(BaseModel):
     total_epochs: int
     repair: RepairReport | None
     final: MidwayFinal
+
+
+class ModelAccuracy(BaseModel):
+    """The model's own predictions against the noisy labels of the validation split and of the
+    other training examples, and against the test labels."""
+    val_acc: float | None
+    fit_acc: float | None
+    test_acc: float | None
+
+
+class Detection(BaseModel):
+    """Flags against the truly flipped examples (when the true labels are known)."""
+    precision: float | None
+    recall: float | None
+    f1: float | None
+    auroc: float | None
+    n_flagged: int
+
+
+class DetectionSummary(BaseModel):
+    true_noise_rate: float
+    audit: Detection
+    model: Detection = Field(description="baseline: the model's own in-sample predictions")
+
+
+class AuditRow(BaseModel):
+    """One training example."""
+    index: int
+    given: int = Field(description="the training label")
+    suggested: int = Field(description="the probe's class where flagged, else the given label")
+    score: float = Field(description="suspicion: best other class's normalised score minus the given label's; "
+                                     "> 0 exactly when flagged")
+    flagged: bool
+    true_label: int | None = Field(default=None, description="when known (y_train)")
+
+
+class AuditSummary(BaseModel):
+    data: DataSummary
+    n: int
+    n_flagged: int
+    estimated_noise_rate: float
+    layer: str
+    probe: str
+    folds: int
+    val_acc: float | None
+    test_acc: float | None
+    chosen_by: str
+    oracle: Choice | None
+    model: ModelAccuracy
+    validation: ValidationInfo
+    detection: DetectionSummary | None
+    candidates: list[TidyRow] = Field(description="val_acc and test_acc (and detection metrics) per candidate")
+    cleaned_dataset_id: str | None
+    source_model_id: str
+
+
+class LastLayerRepair(BaseModel):
+    layer: str
+    head: str
+    val_acc: float | None
+    test_acc: float | None
+
+
+class GraftSummary(BaseModel):
+    data: DataSummary
+    layer: str = Field(description="the cut: the trunk ends with this layer")
+    head: HeadName
+    spec: dict[str, Any] = Field(description="cut, head, components: with the model's arch, builds the graft")
+    val_acc: float | None
+    test_acc: float | None = Field(description="of the saved grafted model")
+    chosen_by: str
+    oracle: Choice | None
+    last_layer_repair: LastLayerRepair | None
+    model: ModelAccuracy
+    model_test_acc: float | None
+    gain: float | None = Field(description="test_acc - model_test_acc")
+    validation: ValidationInfo
+    source_model_id: str
+    output_model_id: str
 
 
 class _ResultBase(BaseModel):
@@ -688,7 +919,20 @@ class MidwayResult(_ResultBase):
     summary: MidwaySummary
 
 
-JobResult = Annotated[Union[ProbeResult, RepairResult, TrainResult, DynamicsResult, MidwayResult],
+class AuditResult(_ResultBase):
+    kind: Literal["audit"]
+    rows: list[AuditRow]
+    summary: AuditSummary
+
+
+class GraftResult(_ResultBase):
+    kind: Literal["graft"]
+    rows: list[TidyRow]
+    summary: GraftSummary
+
+
+JobResult = Annotated[Union[ProbeResult, RepairResult, TrainResult, DynamicsResult, MidwayResult, AuditResult,
+                            GraftResult],
                       Field(discriminator="kind")]
 _result_adapter: TypeAdapter = TypeAdapter(JobResult)
 

@@ -29,6 +29,7 @@ from service.crud import blob_referenced
 from service.db import make_engine, make_sessionmaker
 from service.models import Artifact, Dataset, Job, Model, utcnow
 from service.storage import make_storage, stage_file
+from worker.kinds import run_kind
 
 log = logging.getLogger("latentgen.worker")
 
@@ -57,11 +58,23 @@ class OutModel:
 
 
 @dataclass
+class OutDataset:
+    """A data set derived from the job's: the same examples with new training labels (`labels`:
+    an .npy, -1 where an example is left out), recorded as `labels_spec`."""
+    source: Dataset
+    labels: Path
+    labels_spec: dict[str, Any]
+    n_train: int
+    name: str | None = None
+
+
+@dataclass
 class Outcome:
     rows: list[dict[str, Any]]
     summary: dict[str, Any]
     artifacts: list[OutArtifact] = field(default_factory=list)
     model: OutModel | None = None
+    dataset: OutDataset | None = None
 
 
 def clean(value: Any) -> Any:
@@ -165,7 +178,7 @@ class Runner:
         try:
             with Lease(self, job.id, attempt), \
                     tempfile.TemporaryDirectory(prefix=f"job-{job.id}-", dir=self.cache) as tmp:
-                outcome = getattr(self, f"_run_{job.kind}")(job, progress, Path(tmp))
+                outcome = run_kind(job.kind)(self, job, progress, Path(tmp))
                 return self._finish(job, attempt, outcome)
         except JobCanceled:
             log.info("job %s: canceled (or reclaimed)", job_id)
@@ -224,12 +237,15 @@ class Runner:
                 sha, size, new = self._store(a.path)
                 created += [sha] if new else []
                 arts.append((a, sha, size))
-            model_blob = None
+            model_blob = labels_blob = None
             if out.model is not None:
                 sha, size, new = self._store(out.model.path)
                 created += [sha] if new else []
                 model_blob = (sha, size)
-            self._commit(job, attempt, out, arts, model_blob)
+            if out.dataset is not None:
+                labels_blob, _size, new = self._store(out.dataset.labels)
+                created += [labels_blob] if new else []
+            self._commit(job, attempt, out, arts, model_blob, labels_blob)
         except BaseException:
             with self.sessions() as s:
                 for sha in created:
@@ -239,8 +255,9 @@ class Runner:
         log.info("job %s: succeeded", job.id)
         return "succeeded"
 
-    def _commit(self, job: Job, attempt: int, out: Outcome, arts: list, model_blob: tuple | None) -> None:
-        """Results, artifacts, the output model and the job's new status in one transaction."""
+    def _commit(self, job: Job, attempt: int, out: Outcome, arts: list, model_blob: tuple | None,
+                labels_blob: str | None) -> None:
+        """Results, artifacts, the output model or data set and the job's new status in one transaction."""
         now = utcnow()
         with self.sessions() as s:
             output_model_id = None
@@ -258,6 +275,15 @@ class Runner:
                 else:
                     output_model_id = existing.id
                 out.summary["output_model_id"] = output_model_id
+            if out.dataset is not None and labels_blob is not None:
+                d = out.dataset
+                derived = Dataset(owner_id=job.owner_id, name=(d.name or "")[:200] or None, source=d.source.source,
+                                  root=d.source.root, sha256=d.source.sha256, size_bytes=d.source.size_bytes,
+                                  labels={**d.labels_spec, "sha256": labels_blob}, labels_sha256=labels_blob,
+                                  info={**(d.source.info or {}), "n_train": d.n_train})
+                s.add(derived)
+                s.flush()
+                out.summary["cleaned_dataset_id"] = derived.id
             s.execute(delete(Artifact).where(Artifact.job_id == job.id))
             for a, sha, size in arts:
                 s.add(Artifact(owner_id=job.owner_id, job_id=job.id, kind=a.kind, name=a.name,
@@ -278,7 +304,7 @@ class Runner:
 
         return resolve_device(self.settings.device)
 
-    def _blob_file(self, sha256: str, suffix: str) -> Path:
+    def blob_file(self, sha256: str, suffix: str) -> Path:
         path = self.cache / "blobs" / f"{sha256}{suffix}"
         if not path.is_file():
             self.storage.download_to(sha256, path)
@@ -288,7 +314,7 @@ class Runner:
         from latentgen.data import load_npz, load_source
 
         if ds.source == "npz":
-            return load_npz(self._blob_file(ds.sha256, ".npz"))
+            return load_npz(self.blob_file(ds.sha256, ".npz"))
         root = None
         if ds.root is not None:
             base = Path(os.path.realpath(self.settings.data_dir))
@@ -298,24 +324,53 @@ class Runner:
         return load_source(ds.source, root, **((ds.info or {}).get("options") or {}))
 
     def load_labels(self, ds: Dataset, splits):
+        """(splits, labels): the training labels of the data set, and its splits without the
+        examples a cleaned data set leaves out (label -1)."""
         from latentgen.corruption import CorruptedLabels, corrupt_labels
+        from latentgen.data import Splits
 
         y_true = splits.y_train.numpy()
         spec = ds.labels
         if spec["kind"] == "corruption":
-            return corrupt_labels(y_true, float(spec["p"]), splits.num_classes, int(spec["seed"]))
-        noisy = np.load(self._blob_file(spec["sha256"], ".npy"), allow_pickle=False)
+            return splits, corrupt_labels(y_true, float(spec["p"]), splits.num_classes, int(spec["seed"]))
+        noisy = self.stored_labels(ds)
         if len(noisy) != len(y_true):
             raise ValueError(f"train_labels has {len(noisy)} entries but the training set has {len(y_true)}")
-        return CorruptedLabels.from_labels(noisy, y_true)
+        if (noisy < 0).any():
+            kept = np.flatnonzero(noisy >= 0)
+            splits = Splits(splits.x_train[kept], splits.y_train[kept], splits.x_test, splits.y_test)
+            noisy, y_true = noisy[kept], y_true[kept]
+        return splits, CorruptedLabels.from_labels(noisy, y_true)
+
+    def stored_labels(self, ds: Dataset) -> np.ndarray:
+        """An uploaded or cleaned data set's training labels, one per example of its source (-1: left
+        out by a cleaning)."""
+        return np.load(self.blob_file(ds.labels["sha256"], ".npy"), allow_pickle=False)
 
     def load_model(self, m: Model):
         """The model's network (torch or ONNX), through the core loader the API validated it with."""
         from latentgen.networks import FILE_SUFFIXES, load_network
 
-        return load_network(self._blob_file(m.sha256, FILE_SUFFIXES[m.format]), m.arch)
+        return load_network(self.blob_file(m.sha256, FILE_SUFFIXES[m.format]), m.arch)
 
-    def _job_inputs(self, job: Job, need_model: bool = True):
+    def validation_split(self, job: Job, n: int, model: Model | None = None):
+        """The split choices are made on: `params.validation` {fraction, seed}; by default the split
+        the model's (or the dynamics job's) train job held out of training on this data set, else
+        10% with seed 0. Carved from the n training examples."""
+        from latentgen.validation import DEFAULT_FRACTION, DEFAULT_SEED, Validation
+
+        options = job.params.get("validation")
+        train_job_id = job.source_job_id if job.kind == "dynamics" else (model.source_job_id if model else None)
+        if options is None and train_job_id is not None:
+            with self.sessions() as s:
+                src = s.get(Job, train_job_id)
+            if src is not None and src.kind == "train" and src.dataset_id == job.dataset_id and src.params.get("hold_out"):
+                options = src.params.get("validation")
+        options = options or {}
+        return Validation.carve(n, float(options.get("fraction", DEFAULT_FRACTION)),
+                                int(options.get("seed", DEFAULT_SEED)))
+
+    def job_inputs(self, job: Job, need_model: bool = True):
         with self.sessions() as s:
             ds = s.get(Dataset, job.dataset_id) if job.dataset_id else None
             m = s.get(Model, job.model_id) if job.model_id else None
@@ -325,16 +380,15 @@ class Runner:
             raise ValueError("the job's model no longer exists")
         return m, ds
 
-    def _load_data(self, ds: Dataset, progress: Progress):
+    def load_data(self, ds: Dataset, progress: Progress):
         """The data set's splits, its training labels, and their summary for the result."""
         progress("loading", 0, 1)
-        splits = self.load_splits(ds)
-        labels = self.load_labels(ds, splits)
+        splits, labels = self.load_labels(ds, self.load_splits(ds))
         return splits, labels, data_summary(splits, labels)
 
     # ------------------------------------------------------------ outputs
 
-    def _plot(self, fn_name: str, rows: list[dict], path: Path) -> OutArtifact | None:
+    def plot(self, fn_name: str, rows: list[dict], path: Path) -> OutArtifact | None:
         try:
             from latentgen import plots
 
@@ -344,228 +398,6 @@ class Runner:
             log.warning("plot %s failed:\n%s", fn_name, traceback.format_exc())
             return None
 
-    @staticmethod
-    def _table_artifact(rows: list[dict], path: Path) -> OutArtifact:
-        import csv
-
-        cols: list[str] = []
-        for r in rows:
-            cols += [k for k in r if k not in cols]
-        with open(path, "w", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=cols, lineterminator="\n")
-            w.writeheader()
-            w.writerows(clean(rows))
-        return OutArtifact("result", path.name, "text/csv", path)
-
-    # ------------------------------------------------------------ kinds
-
-    def _run_probe(self, job: Job, progress: Progress, tmp: Path) -> Outcome:
-        from latentgen.report import probe_model
-
-        m, ds = self._job_inputs(job)
-        p = job.params
-        splits, labels, data = self._load_data(ds, progress)
-        net = self.load_model(m)
-        rows = probe_model(net, splits, labels, layers=p.get("layers"), probes=tuple(p.get("probes") or ("masc", "linear")),
-                           probe_options=p.get("probe_options") or None, batch_size=int(p.get("batch_size", 256)),
-                           device=self.device(), progress=progress)
-        rows = clean(rows)
-        summary = {"data": data, **probe_summary(rows)}
-        arts = [self._table_artifact(rows, tmp / "probe.csv")]
-        if (pl := self._plot("layer_plot", rows, tmp / "layers.png")) is not None:
-            arts.append(pl)
-        return Outcome(rows=rows, summary=summary, artifacts=arts)
-
-    def _run_repair(self, job: Job, progress: Progress, tmp: Path) -> Outcome:
-        from latentgen.edit import repair_last_layer
-        from latentgen.metrics import label_metrics, predict
-        from latentgen.networks import FILE_SUFFIXES, load_network
-
-        m, ds = self._job_inputs(job)
-        p = job.params
-        splits, labels, data = self._load_data(ds, progress)
-        net = self.load_model(m)
-        device = self.device()
-        bs = int(p.get("batch_size", 256))
-        edited, report = repair_last_layer(net, splits.x_train, labels.labels, bias=p.get("bias", "zero"),
-                                           batch_size=bs, device=device, progress=progress)
-        path = tmp / f"repaired{FILE_SUFFIXES[edited.save_format]}"
-        fmt = edited.save(path)
-        progress("evaluating", 0, 2)
-        # what is reported is measured on the saved bytes, exactly what a client downloads
-        reloaded = load_network(path, m.arch)
-        rows = []
-        metrics = {}
-        for i, (tag, model) in enumerate((("model", net), ("repaired", reloaded))):
-            mt = label_metrics(predict(model, splits.x_train, device=device), predict(model, splits.x_test, device=device),
-                               labels, splits.y_test.numpy())
-            metrics[tag] = mt
-            rows += [{"layer": m.final_layer if tag == "repaired" else "model", "probe": tag, "metric": k, "value": v}
-                     for k, v in mt.items()]
-            progress("evaluating", i + 1, 2)
-        summary = {
-            "data": data,
-            "model_test_acc": metrics["model"]["test_acc"],
-            "repaired_test_acc": metrics["repaired"]["test_acc"],
-            "gain": metrics["repaired"]["test_acc"] - metrics["model"]["test_acc"],
-            "repair": report.to_dict(),
-            "source_model_id": m.id,
-        }
-        model_out = OutModel(path=path, arch=m.arch, layers=m.layers, final_layer=m.final_layer,
-                             num_parameters=m.num_parameters, format=fmt,
-                             name=f"{m.name or m.id} repaired ({p.get('bias', 'zero')} bias)")
-        arts = [OutArtifact("weights", path.name, "application/octet-stream", path),
-                self._table_artifact(rows, tmp / "repair.csv")]
-        return Outcome(rows=rows, summary=summary, artifacts=arts, model=model_out)
-
-    def _arch(self, p: dict, splits) -> dict[str, Any]:
-        a = p["arch"]
-        return {"name": a["name"],
-                "input_shape": list(a.get("input_shape") or splits.input_shape),
-                "num_classes": int(a.get("num_classes") or splits.num_classes)}
-
-    @staticmethod
-    def _recipe(p: dict, arch: dict) -> str:
-        from latentgen.train import RECIPES
-
-        recipe = p.get("recipe")
-        if recipe in (None, "", "paper"):
-            return arch["name"] if arch["name"] in RECIPES else "adam_fast"
-        return recipe
-
-    def _run_train(self, job: Job, progress: Progress, tmp: Path) -> Outcome:
-        from latentgen.networks import TorchNetwork
-        from latentgen.train import paper_checkpoint_schedule, seeded_model, train
-
-        _m, ds = self._job_inputs(job, need_model=False)
-        p = job.params
-        splits, labels, data = self._load_data(ds, progress)
-        arch = self._arch(p, splits)
-        recipe = self._recipe(p, arch)
-        max_epochs = int(p.get("max_epochs", 50))
-        net = seeded_model(arch["name"], tuple(arch["input_shape"]), arch["num_classes"], int(p.get("seed", 0)))
-        schedule = p.get("checkpoint_epochs") or paper_checkpoint_schedule(max_epochs)
-
-        def on_epoch(epoch, metrics, _model):
-            try:
-                progress("train", epoch, max_epochs)
-            except JobCanceled:
-                return False
-            return True
-
-        res = train(net, splits, labels, recipe, seed=int(p.get("seed", 0)), max_epochs=max_epochs,
-                    target_train_acc=p.get("target_train_acc", 1.0), checkpoint_epochs=schedule,
-                    on_epoch=on_epoch, device=self.device())
-        if res.stopped_reason == "stopped":
-            raise JobCanceled(job.id)
-        checkpoints = dict(res.checkpoints)
-        if res.epochs_run not in checkpoints:
-            checkpoints[res.epochs_run] = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
-        from safetensors.torch import save_file
-
-        ck_path = tmp / "checkpoints.safetensors"
-        save_file({f"epoch_{e:05d}/{k}": v.contiguous() for e, sd in checkpoints.items() for k, v in sd.items()},
-                  str(ck_path), metadata={"epochs": ",".join(str(e) for e in sorted(checkpoints))})
-        trained = TorchNetwork(net, arch)
-        w_path = tmp / "model.safetensors"
-        fmt = trained.save(w_path)
-        described = trained.describe()
-        rows = clean(res.history)
-        last = rows[-1] if rows else None
-        summary = {"data": data, "arch": arch, "recipe": recipe, "epochs_run": res.epochs_run, "stopped_reason": res.stopped_reason,
-                   "final": last, "checkpoint_epochs": sorted(checkpoints)}
-        arts = [OutArtifact("checkpoints", "checkpoints.safetensors", "application/octet-stream", ck_path),
-                OutArtifact("weights", "model.safetensors", "application/octet-stream", w_path),
-                self._table_artifact(rows, tmp / "history.csv")]
-        return Outcome(rows=rows, summary=summary, artifacts=arts,
-                       model=OutModel(path=w_path, arch=arch, layers=described["layers"],
-                                      final_layer=described["final_layer"], num_parameters=described["num_parameters"],
-                                      format=fmt, name=f"{arch['name']} trained by job {job.id}"))
-
-    def _run_dynamics(self, job: Job, progress: Progress, tmp: Path) -> Outcome:
-        from latentgen.dynamics import probe_checkpoints, probe_networks
-
-        p = job.params
-        options = dict(layers=p.get("layers"), probes=tuple(p.get("probes") or ("masc", "linear")),
-                       probe_options=p.get("probe_options") or None, progress=progress, device=self.device())
-        if p.get("checkpoints"):
-            # the user's own checkpoints: uploaded models, each labelled with its epoch
-            with self.sessions() as s:
-                ds = s.get(Dataset, job.dataset_id) if job.dataset_id else None
-                models = {int(c["epoch"]): s.get(Model, c["model_id"]) for c in p["checkpoints"]}
-            if ds is None or any(m is None for m in models.values()):
-                raise ValueError("the job's data set or one of its checkpoint models no longer exists")
-            splits, labels, data = self._load_data(ds, progress)
-            res = probe_networks({e: self.load_model(m) for e, m in sorted(models.items())}, splits, labels, **options)
-            epochs, source_id = sorted(models), None
-        else:
-            from latentgen.models import build_model
-            from safetensors.torch import load_file
-
-            with self.sessions() as s:
-                src = s.get(Job, job.source_job_id)
-                ck = s.scalars(select(Artifact).where(Artifact.job_id == job.source_job_id,
-                                                      Artifact.kind == "checkpoints")).first()
-                ds = s.get(Dataset, job.dataset_id) if job.dataset_id else None
-            if src is None or ck is None or ds is None:
-                raise ValueError("the training job, its checkpoints or its data set no longer exist")
-            splits, labels, data = self._load_data(ds, progress)
-            arch = src.result["summary"]["arch"]
-            flat = load_file(str(self._blob_file(ck.sha256, ".safetensors")))
-            checkpoints: dict[int, dict] = {}
-            for key, v in flat.items():
-                ep, name = key.split("/", 1)
-                checkpoints.setdefault(int(ep.removeprefix("epoch_")), {})[name] = v
-            if p.get("epochs"):
-                wanted = set(int(e) for e in p["epochs"])
-                missing = sorted(wanted - set(checkpoints))
-                if missing:
-                    raise ValueError(f"no checkpoints for epochs {missing}; kept: {sorted(checkpoints)}")
-                checkpoints = {e: sd for e, sd in checkpoints.items() if e in wanted}
-
-            def build():
-                return build_model(arch["name"], tuple(arch["input_shape"]), int(arch["num_classes"]))
-
-            res = probe_checkpoints(build, dict(sorted(checkpoints.items())), splits, labels, **options)
-            epochs, source_id = sorted(checkpoints), src.id
-        rows = clean(res.table)
-        summary = {"data": data, "peaks": clean(res.peaks()), "epochs": epochs, "train_job_id": source_id,
-                   "note": "peaks are picked on the test set, for reporting only"}
-        arts = [self._table_artifact(rows, tmp / "dynamics.csv")]
-        if (pl := self._plot("dynamics_plot", rows, tmp / "dynamics.png")) is not None:
-            arts.append(pl)
-        return Outcome(rows=rows, summary=summary, artifacts=arts)
-
-    def _run_midway(self, job: Job, progress: Progress, tmp: Path) -> Outcome:
-        from latentgen.train import midway, seeded_model
-
-        _m, ds = self._job_inputs(job, need_model=False)
-        p = job.params
-        splits, labels, data = self._load_data(ds, progress)
-        arch = self._arch(p, splits)
-        recipe = self._recipe(p, arch)
-        seed, total, edit = int(p.get("seed", 0)), int(p["total_epochs"]), int(p["edit_epoch"])
-        arms = {"pre_edit": 0, "repaired": 1, "control": 2}
-
-        def on_epoch(arm, epoch, metrics, _model):
-            done = epoch if arm == "pre_edit" else edit + (epoch - edit) + (total - edit) * (arms[arm] - 1)
-            try:
-                progress(f"midway:{arm}", done, total + (total - edit))
-            except JobCanceled:
-                return False
-            return True
-
-        res = midway(lambda: seeded_model(arch["name"], tuple(arch["input_shape"]), arch["num_classes"], seed),
-                     splits, labels, recipe, edit, total, seed=seed, bias=p.get("bias", "zero"),
-                     on_epoch=on_epoch, device=self.device())
-        if res.stopped:
-            raise JobCanceled(job.id)
-        rows = clean(res.rows)
-        final = {arm: (getattr(res, arm)[-1] if getattr(res, arm) else None) for arm in arms}
-        summary = {"data": data, "arch": arch, "recipe": recipe, "edit_epoch": edit, "total_epochs": total,
-                   "repair": res.report.to_dict() if res.report is not None else None, "final": clean(final)}
-        arts = [self._table_artifact(rows, tmp / "midway.csv")]
-        return Outcome(rows=rows, summary=summary, artifacts=arts)
 
 
 def data_summary(splits, labels) -> dict[str, Any]:
@@ -575,17 +407,18 @@ def data_summary(splits, labels) -> dict[str, Any]:
             "flip_rate": float(labels.flip_rate)}
 
 
-def probe_summary(rows: list[dict]) -> dict[str, Any]:
-    """Model test accuracy and the best (layer, probe) by test accuracy, and by noisy-train accuracy."""
-    test = [r for r in rows if r.get("metric") == "test_acc" and r.get("value") is not None]
-    model = next((r["value"] for r in test if r.get("probe") == "model"), None)
-    probes = [r for r in test if r.get("probe") != "model"]
-    best = max(probes, key=lambda r: r["value"], default=None)
-    return {
-        "model_test_acc": model,
-        "best_test": {"layer": best["layer"], "probe": best["probe"], "test_acc": best["value"]} if best else None,
-        "note": "best_test is picked on the test set, for reporting only",
-    }
+def table_artifact(rows: list[dict], path: Path) -> OutArtifact:
+    """The job's table as a CSV artifact."""
+    import csv
+
+    cols: list[str] = []
+    for r in rows:
+        cols += [k for k in r if k not in cols]
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=cols, lineterminator="\n")
+        w.writeheader()
+        w.writerows(clean(rows))
+    return OutArtifact("result", path.name, "text/csv", path)
 
 
 @lru_cache

@@ -18,7 +18,7 @@ import torch
 from torch import nn
 
 from latentgen.device import resolve_device
-from latentgen.models import build_model, default_probe_layers, final_linear
+from latentgen.models import build_from_spec, default_probe_layers, final_linear
 from latentgen.networks.base import INPUT_SUFFIX, FinalLayer, LayerInfo, Network, NetworkError
 
 
@@ -234,7 +234,7 @@ def read_state_dict(path: str | Path) -> tuple[str, dict[str, torch.Tensor]]:
 
 def build_arch(arch: dict[str, Any]) -> nn.Module:
     try:
-        return build_model(arch["name"], tuple(arch["input_shape"]), int(arch["num_classes"]))
+        return build_from_spec(arch)
     except (ValueError, KeyError, TypeError) as e:
         raise NetworkError("invalid_arch", f"cannot build architecture: {e}", "arch") from e
 
@@ -274,12 +274,10 @@ def plan_arch(arch: dict[str, Any], max_parameters: int = MAX_PARAMETERS,
     """The architecture's state dict on the meta device (shapes and dtypes, no memory), after one
     meta forward pass of an example: an architecture that cannot take its input shape, or whose
     parameters or activations exceed the limits, is refused before anything is built for real."""
-    from latentgen.models import build_model
-
     name, shape = arch.get("name"), list(arch.get("input_shape") or [])
     try:
         with torch.device("meta"):
-            model = build_model(name, tuple(shape), int(arch["num_classes"]))
+            model = build_from_spec(arch)
         parameters = sum(p.numel() for p in model.parameters())
         if parameters > max_parameters:
             raise NetworkError("arch_too_large", f"{name} for input {shape} has {parameters:,} parameters, over the "

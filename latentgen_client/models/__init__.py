@@ -2,9 +2,17 @@
 
 from .arch_spec import ArchSpec
 from .artifact_out import ArtifactOut
-from .best_probe import BestProbe
+from .audit_job import AuditJob
+from .audit_job_create import AuditJobCreate
+from .audit_params import AuditParams
+from .audit_result import AuditResult
+from .audit_row import AuditRow
+from .audit_summary import AuditSummary
 from .bias_mode import BiasMode
 from .checkpoint import Checkpoint
+from .choice import Choice
+from .clean_mode import CleanMode
+from .cleaned_labels import CleanedLabels
 from .corruption_labels import CorruptionLabels
 from .corruption_spec import CorruptionSpec
 from .data_source import DataSource
@@ -14,6 +22,8 @@ from .dataset_out import DatasetOut
 from .dataset_page import DatasetPage
 from .dataset_spec import DatasetSpec
 from .dataset_upload import DatasetUpload
+from .detection import Detection
+from .detection_summary import DetectionSummary
 from .dynamics_job import DynamicsJob
 from .dynamics_job_create import DynamicsJobCreate
 from .dynamics_params import DynamicsParams
@@ -25,6 +35,14 @@ from .error_body import ErrorBody
 from .error_response import ErrorResponse
 from .field_error import FieldError
 from .float_dtype import FloatDtype
+from .graft_job import GraftJob
+from .graft_job_create import GraftJobCreate
+from .graft_params import GraftParams
+from .graft_result import GraftResult
+from .graft_summary import GraftSummary
+from .graft_summary_spec import GraftSummarySpec
+from .head_choice import HeadChoice
+from .head_name import HeadName
 from .health import Health
 from .health_checks import HealthChecks
 from .health_status import HealthStatus
@@ -33,6 +51,7 @@ from .job_kind import JobKind
 from .job_page import JobPage
 from .job_status import JobStatus
 from .knn_options import KnnOptions
+from .last_layer_repair import LastLayerRepair
 from .layer_out import LayerOut
 from .linear_options import LinearOptions
 from .loader_options import LoaderOptions
@@ -46,6 +65,7 @@ from .midway_params import MidwayParams
 from .midway_result import MidwayResult
 from .midway_row import MidwayRow
 from .midway_summary import MidwaySummary
+from .model_accuracy import ModelAccuracy
 from .model_arch import ModelArch
 from .model_out import ModelOut
 from .model_out_format import ModelOutFormat
@@ -78,14 +98,24 @@ from .train_summary import TrainSummary
 from .train_summary_stopped_reason import TrainSummaryStoppedReason
 from .trained_arch import TrainedArch
 from .uploaded_labels import UploadedLabels
+from .validation_info import ValidationInfo
+from .validation_options import ValidationOptions
 from .weight_key_mismatch import WeightKeyMismatch
 
 __all__ = (
     "ArchSpec",
     "ArtifactOut",
-    "BestProbe",
+    "AuditJob",
+    "AuditJobCreate",
+    "AuditParams",
+    "AuditResult",
+    "AuditRow",
+    "AuditSummary",
     "BiasMode",
     "Checkpoint",
+    "Choice",
+    "CleanedLabels",
+    "CleanMode",
     "CorruptionLabels",
     "CorruptionSpec",
     "DatasetInfo",
@@ -95,6 +125,8 @@ __all__ = (
     "DatasetUpload",
     "DataSource",
     "DataSummary",
+    "Detection",
+    "DetectionSummary",
     "DynamicsJob",
     "DynamicsJobCreate",
     "DynamicsParams",
@@ -106,6 +138,14 @@ __all__ = (
     "ErrorResponse",
     "FieldError",
     "FloatDtype",
+    "GraftJob",
+    "GraftJobCreate",
+    "GraftParams",
+    "GraftResult",
+    "GraftSummary",
+    "GraftSummarySpec",
+    "HeadChoice",
+    "HeadName",
     "Health",
     "HealthChecks",
     "HealthStatus",
@@ -114,6 +154,7 @@ __all__ = (
     "JobPage",
     "JobStatus",
     "KnnOptions",
+    "LastLayerRepair",
     "LayerOut",
     "LinearOptions",
     "LoaderOptions",
@@ -127,6 +168,7 @@ __all__ = (
     "MidwayResult",
     "MidwayRow",
     "MidwaySummary",
+    "ModelAccuracy",
     "ModelArch",
     "ModelOut",
     "ModelOutFormat",
@@ -159,5 +201,7 @@ __all__ = (
     "TrainSummary",
     "TrainSummaryStoppedReason",
     "UploadedLabels",
+    "ValidationInfo",
+    "ValidationOptions",
     "WeightKeyMismatch",
 )

@@ -13,6 +13,7 @@ from typing import cast
 import datetime
 
 if TYPE_CHECKING:
+  from ..models.cleaned_labels import CleanedLabels
   from ..models.corruption_labels import CorruptionLabels
   from ..models.dataset_info import DatasetInfo
   from ..models.uploaded_labels import UploadedLabels
@@ -35,7 +36,7 @@ class DatasetOut:
             root (None | str):
             sha256 (None | str):
             size_bytes (int | None):
-            labels (CorruptionLabels | UploadedLabels):
+            labels (CleanedLabels | CorruptionLabels | UploadedLabels):
             info (DatasetInfo): What is known of the data before a worker loads it (from an uploaded npz's headers).
             created_at (datetime.datetime):
      """
@@ -46,7 +47,7 @@ class DatasetOut:
     root: None | str
     sha256: None | str
     size_bytes: int | None
-    labels: CorruptionLabels | UploadedLabels
+    labels: CleanedLabels | CorruptionLabels | UploadedLabels
     info: DatasetInfo
     created_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -56,6 +57,7 @@ class DatasetOut:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.cleaned_labels import CleanedLabels # noqa: PLC0415
         from ..models.corruption_labels import CorruptionLabels # noqa: PLC0415
         from ..models.dataset_info import DatasetInfo # noqa: PLC0415
         from ..models.uploaded_labels import UploadedLabels # noqa: PLC0415
@@ -77,6 +79,8 @@ class DatasetOut:
 
         labels: dict[str, Any]
         if isinstance(self.labels, CorruptionLabels):
+            labels = self.labels.to_dict()
+        elif isinstance(self.labels, UploadedLabels):
             labels = self.labels.to_dict()
         else:
             labels = self.labels.to_dict()
@@ -107,6 +111,7 @@ class DatasetOut:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.cleaned_labels import CleanedLabels # noqa: PLC0415
         from ..models.corruption_labels import CorruptionLabels # noqa: PLC0415
         from ..models.dataset_info import DatasetInfo # noqa: PLC0415
         from ..models.uploaded_labels import UploadedLabels # noqa: PLC0415
@@ -150,7 +155,7 @@ class DatasetOut:
         size_bytes = _parse_size_bytes(d.pop("size_bytes"))
 
 
-        def _parse_labels(data: object) -> CorruptionLabels | UploadedLabels:
+        def _parse_labels(data: object) -> CleanedLabels | CorruptionLabels | UploadedLabels:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -161,13 +166,23 @@ class DatasetOut:
                 return labels_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                labels_type_1 = UploadedLabels.from_dict(data)
+
+
+
+                return labels_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
             if not isinstance(data, dict):
                 raise TypeError()
-            labels_type_1 = UploadedLabels.from_dict(data)
+            labels_type_2 = CleanedLabels.from_dict(data)
 
 
 
-            return labels_type_1
+            return labels_type_2
 
         labels = _parse_labels(d.pop("labels"))
 

@@ -15,6 +15,7 @@ from typing import cast
 if TYPE_CHECKING:
   from ..models.checkpoint import Checkpoint
   from ..models.probe_options import ProbeOptions
+  from ..models.validation_options import ValidationOptions
 
 
 
@@ -34,6 +35,8 @@ class DynamicsParams:
             probes (list[ProbeName] | Unset):
             probe_options (ProbeOptions | Unset): Per-probe options; an omitted option takes latentgen's default.
             epochs (list[int] | None | Unset): default: every checkpoint
+            validation (None | Unset | ValidationOptions): where peak epochs are chosen; default: the split the train job
+                held out, else fraction 0.1 with seed 0
      """
 
     checkpoints: list[Checkpoint] | None | Unset = UNSET
@@ -41,6 +44,7 @@ class DynamicsParams:
     probes: list[ProbeName] | Unset = UNSET
     probe_options: ProbeOptions | Unset = UNSET
     epochs: list[int] | None | Unset = UNSET
+    validation: None | Unset | ValidationOptions = UNSET
 
 
 
@@ -49,6 +53,7 @@ class DynamicsParams:
     def to_dict(self) -> dict[str, Any]:
         from ..models.checkpoint import Checkpoint # noqa: PLC0415
         from ..models.probe_options import ProbeOptions # noqa: PLC0415
+        from ..models.validation_options import ValidationOptions # noqa: PLC0415
         checkpoints: list[dict[str, Any]] | None | Unset
         if isinstance(self.checkpoints, Unset):
             checkpoints = UNSET
@@ -95,6 +100,14 @@ class DynamicsParams:
         else:
             epochs = self.epochs
 
+        validation: dict[str, Any] | None | Unset
+        if isinstance(self.validation, Unset):
+            validation = UNSET
+        elif isinstance(self.validation, ValidationOptions):
+            validation = self.validation.to_dict()
+        else:
+            validation = self.validation
+
 
         field_dict: dict[str, Any] = {}
 
@@ -110,6 +123,8 @@ class DynamicsParams:
             field_dict["probe_options"] = probe_options
         if epochs is not UNSET:
             field_dict["epochs"] = epochs
+        if validation is not UNSET:
+            field_dict["validation"] = validation
 
         return field_dict
 
@@ -119,6 +134,7 @@ class DynamicsParams:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.checkpoint import Checkpoint # noqa: PLC0415
         from ..models.probe_options import ProbeOptions # noqa: PLC0415
+        from ..models.validation_options import ValidationOptions # noqa: PLC0415
         d = dict(src_dict)
         def _parse_checkpoints(data: object) -> list[Checkpoint] | None | Unset:
             if data is None:
@@ -203,12 +219,33 @@ class DynamicsParams:
         epochs = _parse_epochs(d.pop("epochs", UNSET))
 
 
+        def _parse_validation(data: object) -> None | Unset | ValidationOptions:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                validation_type_0 = ValidationOptions.from_dict(data)
+
+
+
+                return validation_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | ValidationOptions, data)
+
+        validation = _parse_validation(d.pop("validation", UNSET))
+
+
         dynamics_params = cls(
             checkpoints=checkpoints,
             layers=layers,
             probes=probes,
             probe_options=probe_options,
             epochs=epochs,
+            validation=validation,
         )
 
         return dynamics_params

@@ -13,6 +13,7 @@ from typing import cast
 if TYPE_CHECKING:
   from ..models.data_summary import DataSummary
   from ..models.peak import Peak
+  from ..models.validation_info import ValidationInfo
 
 
 
@@ -30,6 +31,7 @@ class DynamicsSummary:
             peaks (list[Peak]):
             epochs (list[int]):
             train_job_id (None | str):
+            validation (ValidationInfo):
             note (str):
      """
 
@@ -37,6 +39,7 @@ class DynamicsSummary:
     peaks: list[Peak]
     epochs: list[int]
     train_job_id: None | str
+    validation: ValidationInfo
     note: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -47,6 +50,7 @@ class DynamicsSummary:
     def to_dict(self) -> dict[str, Any]:
         from ..models.data_summary import DataSummary # noqa: PLC0415
         from ..models.peak import Peak # noqa: PLC0415
+        from ..models.validation_info import ValidationInfo # noqa: PLC0415
         data = self.data.to_dict()
 
         peaks = []
@@ -63,6 +67,8 @@ class DynamicsSummary:
         train_job_id: None | str
         train_job_id = self.train_job_id
 
+        validation = self.validation.to_dict()
+
         note = self.note
 
 
@@ -73,6 +79,7 @@ class DynamicsSummary:
             "peaks": peaks,
             "epochs": epochs,
             "train_job_id": train_job_id,
+            "validation": validation,
             "note": note,
         })
 
@@ -84,6 +91,7 @@ class DynamicsSummary:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.data_summary import DataSummary # noqa: PLC0415
         from ..models.peak import Peak # noqa: PLC0415
+        from ..models.validation_info import ValidationInfo # noqa: PLC0415
         d = dict(src_dict)
         data = DataSummary.from_dict(d.pop("data"))
 
@@ -111,6 +119,11 @@ class DynamicsSummary:
         train_job_id = _parse_train_job_id(d.pop("train_job_id"))
 
 
+        validation = ValidationInfo.from_dict(d.pop("validation"))
+
+
+
+
         note = d.pop("note")
 
         dynamics_summary = cls(
@@ -118,6 +131,7 @@ class DynamicsSummary:
             peaks=peaks,
             epochs=epochs,
             train_job_id=train_job_id,
+            validation=validation,
             note=note,
         )
 

@@ -1,7 +1,9 @@
 from enum import StrEnum
 
 class JobKind(StrEnum):
+    AUDIT = "audit"
     DYNAMICS = "dynamics"
+    GRAFT = "graft"
     MIDWAY = "midway"
     PROBE = "probe"
     REPAIR = "repair"

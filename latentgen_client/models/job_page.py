@@ -11,7 +11,9 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
+  from ..models.audit_job import AuditJob
   from ..models.dynamics_job import DynamicsJob
+  from ..models.graft_job import GraftJob
   from ..models.midway_job import MidwayJob
   from ..models.probe_job import ProbeJob
   from ..models.repair_job import RepairJob
@@ -29,13 +31,13 @@ T = TypeVar("T", bound="JobPage")
 class JobPage:
     """ 
         Attributes:
-            items (list[DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob]):
+            items (list[AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob]):
             total (int):
             limit (int):
             offset (int):
      """
 
-    items: list[DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob]
+    items: list[AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob]
     total: int
     limit: int
     offset: int
@@ -46,7 +48,9 @@ class JobPage:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.audit_job import AuditJob # noqa: PLC0415
         from ..models.dynamics_job import DynamicsJob # noqa: PLC0415
+        from ..models.graft_job import GraftJob # noqa: PLC0415
         from ..models.midway_job import MidwayJob # noqa: PLC0415
         from ..models.probe_job import ProbeJob # noqa: PLC0415
         from ..models.repair_job import RepairJob # noqa: PLC0415
@@ -61,6 +65,10 @@ class JobPage:
             elif isinstance(items_item_data, TrainJob):
                 items_item = items_item_data.to_dict()
             elif isinstance(items_item_data, DynamicsJob):
+                items_item = items_item_data.to_dict()
+            elif isinstance(items_item_data, MidwayJob):
+                items_item = items_item_data.to_dict()
+            elif isinstance(items_item_data, AuditJob):
                 items_item = items_item_data.to_dict()
             else:
                 items_item = items_item_data.to_dict()
@@ -91,7 +99,9 @@ class JobPage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.audit_job import AuditJob # noqa: PLC0415
         from ..models.dynamics_job import DynamicsJob # noqa: PLC0415
+        from ..models.graft_job import GraftJob # noqa: PLC0415
         from ..models.midway_job import MidwayJob # noqa: PLC0415
         from ..models.probe_job import ProbeJob # noqa: PLC0415
         from ..models.repair_job import RepairJob # noqa: PLC0415
@@ -100,7 +110,7 @@ class JobPage:
         items = []
         _items = d.pop("items")
         for items_item_data in (_items):
-            def _parse_items_item(data: object) -> DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob:
+            def _parse_items_item(data: object) -> AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob:
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -141,13 +151,33 @@ class JobPage:
                     return items_item_type_3
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    items_item_type_4 = MidwayJob.from_dict(data)
+
+
+
+                    return items_item_type_4
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    items_item_type_5 = AuditJob.from_dict(data)
+
+
+
+                    return items_item_type_5
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                items_item_type_4 = MidwayJob.from_dict(data)
+                items_item_type_6 = GraftJob.from_dict(data)
 
 
 
-                return items_item_type_4
+                return items_item_type_6
 
             items_item = _parse_items_item(items_item_data)
 

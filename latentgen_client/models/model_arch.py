@@ -8,6 +8,8 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.head_name import HeadName
+from ..types import UNSET, Unset
 from typing import cast
 
 
@@ -21,17 +23,24 @@ T = TypeVar("T", bound="ModelArch")
 
 @_attrs_define
 class ModelArch:
-    """ A model's architecture: a builder's name, or "onnx" when the graph is the architecture.
+    """ A model's architecture: a builder's name, or "onnx" when the graph is the architecture; a
+    grafted network adds its `cut`, `head` and (masc) `components`.
 
         Attributes:
             name (str):
             input_shape (list[int]):
             num_classes (int):
+            cut (None | str | Unset):
+            head (HeadName | None | Unset):
+            components (list[int] | None | Unset):
      """
 
     name: str
     input_shape: list[int]
     num_classes: int
+    cut: None | str | Unset = UNSET
+    head: HeadName | None | Unset = UNSET
+    components: list[int] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -47,6 +56,30 @@ class ModelArch:
 
         num_classes = self.num_classes
 
+        cut: None | str | Unset
+        if isinstance(self.cut, Unset):
+            cut = UNSET
+        else:
+            cut = self.cut
+
+        head: None | str | Unset
+        if isinstance(self.head, Unset):
+            head = UNSET
+        elif isinstance(self.head, HeadName):
+            head = self.head.value
+        else:
+            head = self.head
+
+        components: list[int] | None | Unset
+        if isinstance(self.components, Unset):
+            components = UNSET
+        elif isinstance(self.components, list):
+            components = self.components
+
+
+        else:
+            components = self.components
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -55,6 +88,12 @@ class ModelArch:
             "input_shape": input_shape,
             "num_classes": num_classes,
         })
+        if cut is not UNSET:
+            field_dict["cut"] = cut
+        if head is not UNSET:
+            field_dict["head"] = head
+        if components is not UNSET:
+            field_dict["components"] = components
 
         return field_dict
 
@@ -70,10 +109,61 @@ class ModelArch:
 
         num_classes = d.pop("num_classes")
 
+        def _parse_cut(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        cut = _parse_cut(d.pop("cut", UNSET))
+
+
+        def _parse_head(data: object) -> HeadName | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                head_type_0 = HeadName(data)
+
+
+
+                return head_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(HeadName | None | Unset, data)
+
+        head = _parse_head(d.pop("head", UNSET))
+
+
+        def _parse_components(data: object) -> list[int] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                components_type_0 = cast(list[int], data)
+
+                return components_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[int] | None | Unset, data)
+
+        components = _parse_components(d.pop("components", UNSET))
+
+
         model_arch = cls(
             name=name,
             input_shape=input_shape,
             num_classes=num_classes,
+            cut=cut,
+            head=head,
+            components=components,
         )
 
 

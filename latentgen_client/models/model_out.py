@@ -29,7 +29,8 @@ class ModelOut:
         Attributes:
             id (str):
             name (None | str):
-            arch (ModelArch): A model's architecture: a builder's name, or "onnx" when the graph is the architecture.
+            arch (ModelArch): A model's architecture: a builder's name, or "onnx" when the graph is the architecture; a
+                grafted network adds its `cut`, `head` and (masc) `components`.
             sha256 (str):
             size_bytes (int):
             format_ (ModelOutFormat):

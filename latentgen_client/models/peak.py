@@ -21,20 +21,27 @@ T = TypeVar("T", bound="Peak")
 
 @_attrs_define
 class Peak:
-    """ 
+    """ Per (layer, probe): the epoch chosen on the validation split and its test accuracy.
+
         Attributes:
             layer (str):
             probe (str):
-            peak_epoch (int):
-            peak_value (float | None):
-            final_value (float | None):
+            peak_epoch (int): chosen on the validation split's noisy labels
+            peak_value (float | None): test accuracy at peak_epoch
+            val_acc (float | None): validation accuracy (noisy labels) at peak_epoch
+            final_value (float | None): test accuracy at the last epoch
+            oracle_epoch (int | None): the epoch the test set would have chosen
+            oracle_value (float | None):
      """
 
     layer: str
     probe: str
     peak_epoch: int
     peak_value: float | None
+    val_acc: float | None
     final_value: float | None
+    oracle_epoch: int | None
+    oracle_value: float | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -51,8 +58,17 @@ class Peak:
         peak_value: float | None
         peak_value = self.peak_value
 
+        val_acc: float | None
+        val_acc = self.val_acc
+
         final_value: float | None
         final_value = self.final_value
+
+        oracle_epoch: int | None
+        oracle_epoch = self.oracle_epoch
+
+        oracle_value: float | None
+        oracle_value = self.oracle_value
 
 
         field_dict: dict[str, Any] = {}
@@ -62,7 +78,10 @@ class Peak:
             "probe": probe,
             "peak_epoch": peak_epoch,
             "peak_value": peak_value,
+            "val_acc": val_acc,
             "final_value": final_value,
+            "oracle_epoch": oracle_epoch,
+            "oracle_value": oracle_value,
         })
 
         return field_dict
@@ -86,6 +105,14 @@ class Peak:
         peak_value = _parse_peak_value(d.pop("peak_value"))
 
 
+        def _parse_val_acc(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        val_acc = _parse_val_acc(d.pop("val_acc"))
+
+
         def _parse_final_value(data: object) -> float | None:
             if data is None:
                 return data
@@ -94,12 +121,31 @@ class Peak:
         final_value = _parse_final_value(d.pop("final_value"))
 
 
+        def _parse_oracle_epoch(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        oracle_epoch = _parse_oracle_epoch(d.pop("oracle_epoch"))
+
+
+        def _parse_oracle_value(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        oracle_value = _parse_oracle_value(d.pop("oracle_value"))
+
+
         peak = cls(
             layer=layer,
             probe=probe,
             peak_epoch=peak_epoch,
             peak_value=peak_value,
+            val_acc=val_acc,
             final_value=final_value,
+            oracle_epoch=oracle_epoch,
+            oracle_value=oracle_value,
         )
 
 

@@ -14,6 +14,7 @@ from typing import cast
 
 if TYPE_CHECKING:
   from ..models.probe_options import ProbeOptions
+  from ..models.validation_options import ValidationOptions
 
 
 
@@ -31,12 +32,15 @@ class ProbeParams:
             probes (list[ProbeName] | Unset):
             probe_options (ProbeOptions | Unset): Per-probe options; an omitted option takes latentgen's default.
             batch_size (int | Unset):  Default: 256.
+            validation (None | Unset | ValidationOptions): where the best layer is chosen; default: the split the model's
+                train job held out on this data set, else fraction 0.1 with seed 0
      """
 
     layers: list[str] | None | Unset = UNSET
     probes: list[ProbeName] | Unset = UNSET
     probe_options: ProbeOptions | Unset = UNSET
     batch_size: int | Unset = 256
+    validation: None | Unset | ValidationOptions = UNSET
 
 
 
@@ -44,6 +48,7 @@ class ProbeParams:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.probe_options import ProbeOptions # noqa: PLC0415
+        from ..models.validation_options import ValidationOptions # noqa: PLC0415
         layers: list[str] | None | Unset
         if isinstance(self.layers, Unset):
             layers = UNSET
@@ -69,6 +74,14 @@ class ProbeParams:
 
         batch_size = self.batch_size
 
+        validation: dict[str, Any] | None | Unset
+        if isinstance(self.validation, Unset):
+            validation = UNSET
+        elif isinstance(self.validation, ValidationOptions):
+            validation = self.validation.to_dict()
+        else:
+            validation = self.validation
+
 
         field_dict: dict[str, Any] = {}
 
@@ -82,6 +95,8 @@ class ProbeParams:
             field_dict["probe_options"] = probe_options
         if batch_size is not UNSET:
             field_dict["batch_size"] = batch_size
+        if validation is not UNSET:
+            field_dict["validation"] = validation
 
         return field_dict
 
@@ -90,6 +105,7 @@ class ProbeParams:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.probe_options import ProbeOptions # noqa: PLC0415
+        from ..models.validation_options import ValidationOptions # noqa: PLC0415
         d = dict(src_dict)
         def _parse_layers(data: object) -> list[str] | None | Unset:
             if data is None:
@@ -133,11 +149,32 @@ class ProbeParams:
 
         batch_size = d.pop("batch_size", UNSET)
 
+        def _parse_validation(data: object) -> None | Unset | ValidationOptions:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                validation_type_0 = ValidationOptions.from_dict(data)
+
+
+
+                return validation_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | ValidationOptions, data)
+
+        validation = _parse_validation(d.pop("validation", UNSET))
+
+
         probe_params = cls(
             layers=layers,
             probes=probes,
             probe_options=probe_options,
             batch_size=batch_size,
+            validation=validation,
         )
 
         return probe_params

@@ -11,8 +11,9 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
-  from ..models.best_probe import BestProbe
+  from ..models.choice import Choice
   from ..models.data_summary import DataSummary
+  from ..models.validation_info import ValidationInfo
 
 
 
@@ -28,13 +29,19 @@ class ProbeSummary:
         Attributes:
             data (DataSummary): What a job ran on.
             model_test_acc (float | None):
-            best_test (BestProbe | None):
+            model_val_acc (float | None): the model's own accuracy on the validation split's noisy labels
+            best (Choice | None): chosen on the validation split; its test accuracy reported
+            oracle (Choice | None): what the test set would have chosen, for comparison
+            validation (ValidationInfo):
             note (str):
      """
 
     data: DataSummary
     model_test_acc: float | None
-    best_test: BestProbe | None
+    model_val_acc: float | None
+    best: Choice | None
+    oracle: Choice | None
+    validation: ValidationInfo
     note: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -43,18 +50,30 @@ class ProbeSummary:
 
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.best_probe import BestProbe # noqa: PLC0415
+        from ..models.choice import Choice # noqa: PLC0415
         from ..models.data_summary import DataSummary # noqa: PLC0415
+        from ..models.validation_info import ValidationInfo # noqa: PLC0415
         data = self.data.to_dict()
 
         model_test_acc: float | None
         model_test_acc = self.model_test_acc
 
-        best_test: dict[str, Any] | None
-        if isinstance(self.best_test, BestProbe):
-            best_test = self.best_test.to_dict()
+        model_val_acc: float | None
+        model_val_acc = self.model_val_acc
+
+        best: dict[str, Any] | None
+        if isinstance(self.best, Choice):
+            best = self.best.to_dict()
         else:
-            best_test = self.best_test
+            best = self.best
+
+        oracle: dict[str, Any] | None
+        if isinstance(self.oracle, Choice):
+            oracle = self.oracle.to_dict()
+        else:
+            oracle = self.oracle
+
+        validation = self.validation.to_dict()
 
         note = self.note
 
@@ -64,7 +83,10 @@ class ProbeSummary:
         field_dict.update({
             "data": data,
             "model_test_acc": model_test_acc,
-            "best_test": best_test,
+            "model_val_acc": model_val_acc,
+            "best": best,
+            "oracle": oracle,
+            "validation": validation,
             "note": note,
         })
 
@@ -74,8 +96,9 @@ class ProbeSummary:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.best_probe import BestProbe # noqa: PLC0415
+        from ..models.choice import Choice # noqa: PLC0415
         from ..models.data_summary import DataSummary # noqa: PLC0415
+        from ..models.validation_info import ValidationInfo # noqa: PLC0415
         d = dict(src_dict)
         data = DataSummary.from_dict(d.pop("data"))
 
@@ -90,22 +113,53 @@ class ProbeSummary:
         model_test_acc = _parse_model_test_acc(d.pop("model_test_acc"))
 
 
-        def _parse_best_test(data: object) -> BestProbe | None:
+        def _parse_model_val_acc(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        model_val_acc = _parse_model_val_acc(d.pop("model_val_acc"))
+
+
+        def _parse_best(data: object) -> Choice | None:
             if data is None:
                 return data
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                best_test_type_0 = BestProbe.from_dict(data)
+                best_type_0 = Choice.from_dict(data)
 
 
 
-                return best_test_type_0
+                return best_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(BestProbe | None, data)
+            return cast(Choice | None, data)
 
-        best_test = _parse_best_test(d.pop("best_test"))
+        best = _parse_best(d.pop("best"))
+
+
+        def _parse_oracle(data: object) -> Choice | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                oracle_type_0 = Choice.from_dict(data)
+
+
+
+                return oracle_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Choice | None, data)
+
+        oracle = _parse_oracle(d.pop("oracle"))
+
+
+        validation = ValidationInfo.from_dict(d.pop("validation"))
+
+
 
 
         note = d.pop("note")
@@ -113,7 +167,10 @@ class ProbeSummary:
         probe_summary = cls(
             data=data,
             model_test_acc=model_test_acc,
-            best_test=best_test,
+            model_val_acc=model_val_acc,
+            best=best,
+            oracle=oracle,
+            validation=validation,
             note=note,
         )
 

@@ -14,6 +14,7 @@ from typing import cast
 
 if TYPE_CHECKING:
   from ..models.train_arch import TrainArch
+  from ..models.validation_options import ValidationOptions
 
 
 
@@ -34,6 +35,10 @@ class TrainParams:
             max_epochs (int | Unset):  Default: 50.
             target_train_acc (float | Unset):  Default: 1.0.
             checkpoint_epochs (list[int] | None | Unset):
+            validation (ValidationOptions | Unset): The validation split choices are made on: a seeded random `fraction` of
+                the training
+                examples with their noisy labels (never the test set).
+            hold_out (bool | Unset): false: train on every example, validation split included Default: True.
      """
 
     arch: TrainArch
@@ -42,6 +47,8 @@ class TrainParams:
     max_epochs: int | Unset = 50
     target_train_acc: float | Unset = 1.0
     checkpoint_epochs: list[int] | None | Unset = UNSET
+    validation: ValidationOptions | Unset = UNSET
+    hold_out: bool | Unset = True
 
 
 
@@ -49,6 +56,7 @@ class TrainParams:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.train_arch import TrainArch # noqa: PLC0415
+        from ..models.validation_options import ValidationOptions # noqa: PLC0415
         arch = self.arch.to_dict()
 
         recipe: str | Unset = UNSET
@@ -72,6 +80,12 @@ class TrainParams:
         else:
             checkpoint_epochs = self.checkpoint_epochs
 
+        validation: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.validation, Unset):
+            validation = self.validation.to_dict()
+
+        hold_out = self.hold_out
+
 
         field_dict: dict[str, Any] = {}
 
@@ -88,6 +102,10 @@ class TrainParams:
             field_dict["target_train_acc"] = target_train_acc
         if checkpoint_epochs is not UNSET:
             field_dict["checkpoint_epochs"] = checkpoint_epochs
+        if validation is not UNSET:
+            field_dict["validation"] = validation
+        if hold_out is not UNSET:
+            field_dict["hold_out"] = hold_out
 
         return field_dict
 
@@ -96,6 +114,7 @@ class TrainParams:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.train_arch import TrainArch # noqa: PLC0415
+        from ..models.validation_options import ValidationOptions # noqa: PLC0415
         d = dict(src_dict)
         arch = TrainArch.from_dict(d.pop("arch"))
 
@@ -136,6 +155,18 @@ class TrainParams:
         checkpoint_epochs = _parse_checkpoint_epochs(d.pop("checkpoint_epochs", UNSET))
 
 
+        _validation = d.pop("validation", UNSET)
+        validation: ValidationOptions | Unset
+        if isinstance(_validation,  Unset):
+            validation = UNSET
+        else:
+            validation = ValidationOptions.from_dict(_validation)
+
+
+
+
+        hold_out = d.pop("hold_out", UNSET)
+
         train_params = cls(
             arch=arch,
             recipe=recipe,
@@ -143,6 +174,8 @@ class TrainParams:
             max_epochs=max_epochs,
             target_train_acc=target_train_acc,
             checkpoint_epochs=checkpoint_epochs,
+            validation=validation,
+            hold_out=hold_out,
         )
 
         return train_params

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
   from ..models.data_summary import DataSummary
   from ..models.epoch_metrics import EpochMetrics
   from ..models.trained_arch import TrainedArch
+  from ..models.validation_info import ValidationInfo
 
 
 
@@ -35,6 +36,7 @@ class TrainSummary:
             stopped_reason (TrainSummaryStoppedReason):
             final (EpochMetrics | None):
             checkpoint_epochs (list[int]):
+            validation (None | ValidationInfo): held out of training (null: trained on every example)
             output_model_id (str):
      """
 
@@ -45,6 +47,7 @@ class TrainSummary:
     stopped_reason: TrainSummaryStoppedReason
     final: EpochMetrics | None
     checkpoint_epochs: list[int]
+    validation: None | ValidationInfo
     output_model_id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -56,6 +59,7 @@ class TrainSummary:
         from ..models.data_summary import DataSummary # noqa: PLC0415
         from ..models.epoch_metrics import EpochMetrics # noqa: PLC0415
         from ..models.trained_arch import TrainedArch # noqa: PLC0415
+        from ..models.validation_info import ValidationInfo # noqa: PLC0415
         data = self.data.to_dict()
 
         arch = self.arch.to_dict()
@@ -76,6 +80,12 @@ class TrainSummary:
 
 
 
+        validation: dict[str, Any] | None
+        if isinstance(self.validation, ValidationInfo):
+            validation = self.validation.to_dict()
+        else:
+            validation = self.validation
+
         output_model_id = self.output_model_id
 
 
@@ -89,6 +99,7 @@ class TrainSummary:
             "stopped_reason": stopped_reason,
             "final": final,
             "checkpoint_epochs": checkpoint_epochs,
+            "validation": validation,
             "output_model_id": output_model_id,
         })
 
@@ -101,6 +112,7 @@ class TrainSummary:
         from ..models.data_summary import DataSummary # noqa: PLC0415
         from ..models.epoch_metrics import EpochMetrics # noqa: PLC0415
         from ..models.trained_arch import TrainedArch # noqa: PLC0415
+        from ..models.validation_info import ValidationInfo # noqa: PLC0415
         d = dict(src_dict)
         data = DataSummary.from_dict(d.pop("data"))
 
@@ -142,6 +154,24 @@ class TrainSummary:
         checkpoint_epochs = cast(list[int], d.pop("checkpoint_epochs"))
 
 
+        def _parse_validation(data: object) -> None | ValidationInfo:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                validation_type_0 = ValidationInfo.from_dict(data)
+
+
+
+                return validation_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | ValidationInfo, data)
+
+        validation = _parse_validation(d.pop("validation"))
+
+
         output_model_id = d.pop("output_model_id")
 
         train_summary = cls(
@@ -152,6 +182,7 @@ class TrainSummary:
             stopped_reason=stopped_reason,
             final=final,
             checkpoint_epochs=checkpoint_epochs,
+            validation=validation,
             output_model_id=output_model_id,
         )
 

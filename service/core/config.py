@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     queue_gpu: str = "gpu"
     # every compute kind goes to the gpu queue: GPU workers take it when the deployment has them, and
     # a CPU-only deployment's workers (and the embedded one) consume both queues
-    gpu_kinds: list[str] = ["probe", "repair", "train", "dynamics", "midway"]
+    gpu_kinds: list[str] = ["probe", "repair", "train", "dynamics", "midway", "audit", "graft"]
     # must exceed the longest job: an unacked message is redelivered after this long
     visibility_timeout_s: int = Field(default=48 * 3600, gt=0)
 

@@ -121,9 +121,14 @@ def test_user_journey_with_the_generated_client(serve, tmp_path, mlp_files, mnis
     assert result.summary.data.n_train == 1000 and result.summary.data.input_shape == [1, 28, 28]
     cells = {(row.layer, row.probe, row.metric): row.value for row in result.rows}
     assert cells[("model", "model", "test_acc")] == result.summary.model_test_acc
-    best = result.summary.best_test
-    assert best.test_acc == cells[(best.layer, best.probe, "test_acc")] == max(
+    # the best layer is chosen on the validation split; the test set's own pick is only reported
+    best, oracle = result.summary.best, result.summary.oracle
+    assert best.val_acc == cells[(best.layer, best.probe, "val_acc")] == max(
+        v for (layer, probe, metric), v in cells.items() if metric == "val_acc" and probe != "model")
+    assert best.test_acc == cells[(best.layer, best.probe, "test_acc")]
+    assert oracle.test_acc == max(
         v for (layer, probe, metric), v in cells.items() if metric == "test_acc" and probe != "model")
+    assert result.summary.validation.n_val == 100 and result.summary.validation.seed == 0
     assert {a.kind for a in result.artifacts} >= {"result", "plot"}
     r = get_job_result_csv.sync_detailed(job.id, client=client)
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")

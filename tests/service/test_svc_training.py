@@ -47,6 +47,16 @@ def test_train_then_dynamics(client, alice, digits):
     seen = {(row["epoch"], row["layer"], row["probe"]) for row in out["rows"] if row["metric"] == "test_acc"}
     assert seen == {(e, l, p) for e in (0, 1, 2) for l, p in (("fc1", "linear"), ("fc3", "linear"), ("model", "model"))}
     assert {(pk["layer"], pk["probe"]) for pk in out["summary"]["peaks"]} >= {("fc1", "linear"), ("model", "model")}
+    # the train job held 10% out of training; the dynamics job chooses peak epochs on those examples
+    held = res["summary"]["validation"]
+    assert held["n_val"] == round(0.1 * (1797 - 300)) and (held["fraction"], held["seed"]) == (0.1, 0)
+    assert out["summary"]["validation"]["n_val"] == held["n_val"]
+    val = {(row["epoch"], row["layer"], row["probe"]): row["value"] for row in out["rows"] if row["metric"] == "val_acc"}
+    test = {(row["epoch"], row["layer"], row["probe"]): row["value"] for row in out["rows"] if row["metric"] == "test_acc"}
+    for pk in out["summary"]["peaks"]:
+        series = {e: v for (e, layer, probe), v in val.items() if (layer, probe) == (pk["layer"], pk["probe"])}
+        assert pk["peak_epoch"] == min(e for e, v in series.items() if v == max(series.values()))
+        assert pk["peak_value"] == test[(pk["peak_epoch"], pk["layer"], pk["probe"])] and pk["val_acc"] == series[pk["peak_epoch"]]
 
 
 def test_dynamics_needs_a_succeeded_train_job(client, alice):

@@ -8,8 +8,10 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.audit_job import AuditJob
 from ...models.dynamics_job import DynamicsJob
 from ...models.error_response import ErrorResponse
+from ...models.graft_job import GraftJob
 from ...models.midway_job import MidwayJob
 from ...models.probe_job import ProbeJob
 from ...models.repair_job import RepairJob
@@ -38,9 +40,9 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse | None:
     if response.status_code == 200:
-        def _parse_response_200(data: object) -> DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob:
+        def _parse_response_200(data: object) -> AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -81,13 +83,33 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
                 return response_200_type_3
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_200_type_4 = MidwayJob.from_dict(data)
+
+
+
+                return response_200_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_200_type_5 = AuditJob.from_dict(data)
+
+
+
+                return response_200_type_5
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
             if not isinstance(data, dict):
                 raise TypeError()
-            response_200_type_4 = MidwayJob.from_dict(data)
+            response_200_type_6 = GraftJob.from_dict(data)
 
 
 
-            return response_200_type_4
+            return response_200_type_6
 
         response_200 = _parse_response_200(response.json())
 
@@ -120,7 +142,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -134,7 +156,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 
-) -> Response[DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]:
+) -> Response[AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]:
     """ Cancel Job
 
      Cancel a queued or running job. The row is marked at once; a running worker sees it at its
@@ -148,7 +170,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]
+        Response[AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]
      """
 
 
@@ -168,7 +190,7 @@ def sync(
     *,
     client: AuthenticatedClient,
 
-) -> DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse | None:
+) -> AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse | None:
     """ Cancel Job
 
      Cancel a queued or running job. The row is marked at once; a running worker sees it at its
@@ -182,7 +204,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse
+        AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse
      """
 
 
@@ -197,7 +219,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 
-) -> Response[DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]:
+) -> Response[AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]:
     """ Cancel Job
 
      Cancel a queued or running job. The row is marked at once; a running worker sees it at its
@@ -211,7 +233,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]
+        Response[AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]
      """
 
 
@@ -231,7 +253,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 
-) -> DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse | None:
+) -> AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse | None:
     """ Cancel Job
 
      Cancel a queued or running job. The row is marked at once; a running worker sees it at its
@@ -245,7 +267,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse
+        AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse
      """
 
 

@@ -8,9 +8,13 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.audit_job import AuditJob
+from ...models.audit_job_create import AuditJobCreate
 from ...models.dynamics_job import DynamicsJob
 from ...models.dynamics_job_create import DynamicsJobCreate
 from ...models.error_response import ErrorResponse
+from ...models.graft_job import GraftJob
+from ...models.graft_job_create import GraftJobCreate
 from ...models.midway_job import MidwayJob
 from ...models.midway_job_create import MidwayJobCreate
 from ...models.probe_job import ProbeJob
@@ -25,7 +29,7 @@ from typing import cast
 
 def _get_kwargs(
     *,
-    body: DynamicsJobCreate | MidwayJobCreate | ProbeJobCreate | RepairJobCreate | TrainJobCreate,
+    body: AuditJobCreate | DynamicsJobCreate | GraftJobCreate | MidwayJobCreate | ProbeJobCreate | RepairJobCreate | TrainJobCreate,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -49,6 +53,10 @@ def _get_kwargs(
         _kwargs["json"] = body.to_dict()
     elif isinstance(body, DynamicsJobCreate):
         _kwargs["json"] = body.to_dict()
+    elif isinstance(body, MidwayJobCreate):
+        _kwargs["json"] = body.to_dict()
+    elif isinstance(body, AuditJobCreate):
+        _kwargs["json"] = body.to_dict()
     else:
         _kwargs["json"] = body.to_dict()
 
@@ -60,9 +68,9 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse | None:
     if response.status_code == 202:
-        def _parse_response_202(data: object) -> DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob:
+        def _parse_response_202(data: object) -> AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -103,13 +111,33 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
                 return response_202_type_3
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_202_type_4 = MidwayJob.from_dict(data)
+
+
+
+                return response_202_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_202_type_5 = AuditJob.from_dict(data)
+
+
+
+                return response_202_type_5
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
             if not isinstance(data, dict):
                 raise TypeError()
-            response_202_type_4 = MidwayJob.from_dict(data)
+            response_202_type_6 = GraftJob.from_dict(data)
 
 
 
-            return response_202_type_4
+            return response_202_type_6
 
         response_202 = _parse_response_202(response.json())
 
@@ -170,7 +198,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -182,21 +210,21 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    body: DynamicsJobCreate | MidwayJobCreate | ProbeJobCreate | RepairJobCreate | TrainJobCreate,
+    body: AuditJobCreate | DynamicsJobCreate | GraftJobCreate | MidwayJobCreate | ProbeJobCreate | RepairJobCreate | TrainJobCreate,
 
-) -> Response[DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]:
-    """ Queue a probe, repair, train, dynamics or midway job
+) -> Response[AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]:
+    """ Queue a probe, repair, train, dynamics, midway, audit or graft job
 
     Args:
-        body (DynamicsJobCreate | MidwayJobCreate | ProbeJobCreate | RepairJobCreate |
-            TrainJobCreate):
+        body (AuditJobCreate | DynamicsJobCreate | GraftJobCreate | MidwayJobCreate |
+            ProbeJobCreate | RepairJobCreate | TrainJobCreate):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]
+        Response[AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]
      """
 
 
@@ -214,21 +242,21 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    body: DynamicsJobCreate | MidwayJobCreate | ProbeJobCreate | RepairJobCreate | TrainJobCreate,
+    body: AuditJobCreate | DynamicsJobCreate | GraftJobCreate | MidwayJobCreate | ProbeJobCreate | RepairJobCreate | TrainJobCreate,
 
-) -> DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse | None:
-    """ Queue a probe, repair, train, dynamics or midway job
+) -> AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse | None:
+    """ Queue a probe, repair, train, dynamics, midway, audit or graft job
 
     Args:
-        body (DynamicsJobCreate | MidwayJobCreate | ProbeJobCreate | RepairJobCreate |
-            TrainJobCreate):
+        body (AuditJobCreate | DynamicsJobCreate | GraftJobCreate | MidwayJobCreate |
+            ProbeJobCreate | RepairJobCreate | TrainJobCreate):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse
+        AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse
      """
 
 
@@ -241,21 +269,21 @@ body=body,
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    body: DynamicsJobCreate | MidwayJobCreate | ProbeJobCreate | RepairJobCreate | TrainJobCreate,
+    body: AuditJobCreate | DynamicsJobCreate | GraftJobCreate | MidwayJobCreate | ProbeJobCreate | RepairJobCreate | TrainJobCreate,
 
-) -> Response[DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]:
-    """ Queue a probe, repair, train, dynamics or midway job
+) -> Response[AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]:
+    """ Queue a probe, repair, train, dynamics, midway, audit or graft job
 
     Args:
-        body (DynamicsJobCreate | MidwayJobCreate | ProbeJobCreate | RepairJobCreate |
-            TrainJobCreate):
+        body (AuditJobCreate | DynamicsJobCreate | GraftJobCreate | MidwayJobCreate |
+            ProbeJobCreate | RepairJobCreate | TrainJobCreate):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]
+        Response[AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]
      """
 
 
@@ -273,21 +301,21 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    body: DynamicsJobCreate | MidwayJobCreate | ProbeJobCreate | RepairJobCreate | TrainJobCreate,
+    body: AuditJobCreate | DynamicsJobCreate | GraftJobCreate | MidwayJobCreate | ProbeJobCreate | RepairJobCreate | TrainJobCreate,
 
-) -> DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse | None:
-    """ Queue a probe, repair, train, dynamics or midway job
+) -> AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse | None:
+    """ Queue a probe, repair, train, dynamics, midway, audit or graft job
 
     Args:
-        body (DynamicsJobCreate | MidwayJobCreate | ProbeJobCreate | RepairJobCreate |
-            TrainJobCreate):
+        body (AuditJobCreate | DynamicsJobCreate | GraftJobCreate | MidwayJobCreate |
+            ProbeJobCreate | RepairJobCreate | TrainJobCreate):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse
+        AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse
      """
 
 

@@ -8,8 +8,10 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.audit_job import AuditJob
 from ...models.dynamics_job import DynamicsJob
 from ...models.error_response import ErrorResponse
+from ...models.graft_job import GraftJob
 from ...models.midway_job import MidwayJob
 from ...models.probe_job import ProbeJob
 from ...models.repair_job import RepairJob
@@ -38,9 +40,9 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse | None:
     if response.status_code == 200:
-        def _parse_response_200(data: object) -> DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob:
+        def _parse_response_200(data: object) -> AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -81,13 +83,33 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
                 return response_200_type_3
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_200_type_4 = MidwayJob.from_dict(data)
+
+
+
+                return response_200_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_200_type_5 = AuditJob.from_dict(data)
+
+
+
+                return response_200_type_5
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
             if not isinstance(data, dict):
                 raise TypeError()
-            response_200_type_4 = MidwayJob.from_dict(data)
+            response_200_type_6 = GraftJob.from_dict(data)
 
 
 
-            return response_200_type_4
+            return response_200_type_6
 
         response_200 = _parse_response_200(response.json())
 
@@ -113,7 +135,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -127,7 +149,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 
-) -> Response[DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]:
+) -> Response[AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]:
     """ Get Job
 
     Args:
@@ -138,7 +160,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]
+        Response[AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]
      """
 
 
@@ -158,7 +180,7 @@ def sync(
     *,
     client: AuthenticatedClient,
 
-) -> DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse | None:
+) -> AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse | None:
     """ Get Job
 
     Args:
@@ -169,7 +191,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse
+        AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse
      """
 
 
@@ -184,7 +206,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 
-) -> Response[DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]:
+) -> Response[AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]:
     """ Get Job
 
     Args:
@@ -195,7 +217,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]
+        Response[AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]
      """
 
 
@@ -215,7 +237,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 
-) -> DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse | None:
+) -> AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse | None:
     """ Get Job
 
     Args:
@@ -226,7 +248,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DynamicsJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse
+        AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse
      """
 
 

@@ -8,8 +8,10 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.audit_result import AuditResult
 from ...models.dynamics_result import DynamicsResult
 from ...models.error_response import ErrorResponse
+from ...models.graft_result import GraftResult
 from ...models.midway_result import MidwayResult
 from ...models.probe_result import ProbeResult
 from ...models.repair_result import RepairResult
@@ -38,9 +40,9 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> DynamicsResult | MidwayResult | ProbeResult | RepairResult | TrainResult | ErrorResponse | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AuditResult | DynamicsResult | GraftResult | MidwayResult | ProbeResult | RepairResult | TrainResult | ErrorResponse | None:
     if response.status_code == 200:
-        def _parse_response_200(data: object) -> DynamicsResult | MidwayResult | ProbeResult | RepairResult | TrainResult:
+        def _parse_response_200(data: object) -> AuditResult | DynamicsResult | GraftResult | MidwayResult | ProbeResult | RepairResult | TrainResult:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -81,13 +83,33 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
                 return response_200_type_3
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_200_type_4 = MidwayResult.from_dict(data)
+
+
+
+                return response_200_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_200_type_5 = AuditResult.from_dict(data)
+
+
+
+                return response_200_type_5
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
             if not isinstance(data, dict):
                 raise TypeError()
-            response_200_type_4 = MidwayResult.from_dict(data)
+            response_200_type_6 = GraftResult.from_dict(data)
 
 
 
-            return response_200_type_4
+            return response_200_type_6
 
         response_200 = _parse_response_200(response.json())
 
@@ -120,7 +142,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[DynamicsResult | MidwayResult | ProbeResult | RepairResult | TrainResult | ErrorResponse]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[AuditResult | DynamicsResult | GraftResult | MidwayResult | ProbeResult | RepairResult | TrainResult | ErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -134,7 +156,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 
-) -> Response[DynamicsResult | MidwayResult | ProbeResult | RepairResult | TrainResult | ErrorResponse]:
+) -> Response[AuditResult | DynamicsResult | GraftResult | MidwayResult | ProbeResult | RepairResult | TrainResult | ErrorResponse]:
     """ Get Job Result
 
      The job's table (`rows`, typed per kind), its `summary` and its artifacts.
@@ -147,7 +169,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DynamicsResult | MidwayResult | ProbeResult | RepairResult | TrainResult | ErrorResponse]
+        Response[AuditResult | DynamicsResult | GraftResult | MidwayResult | ProbeResult | RepairResult | TrainResult | ErrorResponse]
      """
 
 
@@ -167,7 +189,7 @@ def sync(
     *,
     client: AuthenticatedClient,
 
-) -> DynamicsResult | MidwayResult | ProbeResult | RepairResult | TrainResult | ErrorResponse | None:
+) -> AuditResult | DynamicsResult | GraftResult | MidwayResult | ProbeResult | RepairResult | TrainResult | ErrorResponse | None:
     """ Get Job Result
 
      The job's table (`rows`, typed per kind), its `summary` and its artifacts.
@@ -180,7 +202,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DynamicsResult | MidwayResult | ProbeResult | RepairResult | TrainResult | ErrorResponse
+        AuditResult | DynamicsResult | GraftResult | MidwayResult | ProbeResult | RepairResult | TrainResult | ErrorResponse
      """
 
 
@@ -195,7 +217,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 
-) -> Response[DynamicsResult | MidwayResult | ProbeResult | RepairResult | TrainResult | ErrorResponse]:
+) -> Response[AuditResult | DynamicsResult | GraftResult | MidwayResult | ProbeResult | RepairResult | TrainResult | ErrorResponse]:
     """ Get Job Result
 
      The job's table (`rows`, typed per kind), its `summary` and its artifacts.
@@ -208,7 +230,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DynamicsResult | MidwayResult | ProbeResult | RepairResult | TrainResult | ErrorResponse]
+        Response[AuditResult | DynamicsResult | GraftResult | MidwayResult | ProbeResult | RepairResult | TrainResult | ErrorResponse]
      """
 
 
@@ -228,7 +250,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 
-) -> DynamicsResult | MidwayResult | ProbeResult | RepairResult | TrainResult | ErrorResponse | None:
+) -> AuditResult | DynamicsResult | GraftResult | MidwayResult | ProbeResult | RepairResult | TrainResult | ErrorResponse | None:
     """ Get Job Result
 
      The job's table (`rows`, typed per kind), its `summary` and its artifacts.
@@ -241,7 +263,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DynamicsResult | MidwayResult | ProbeResult | RepairResult | TrainResult | ErrorResponse
+        AuditResult | DynamicsResult | GraftResult | MidwayResult | ProbeResult | RepairResult | TrainResult | ErrorResponse
      """
 
 

@@ -16,8 +16,9 @@ from ...inspect_uploads import plan_architecture
 from ...models import Dataset, Job, Model, utcnow
 from ...openapi import errors
 from ...queue import enqueue_job
-from ...schemas import (DynamicsJobCreate, JobCreate, JobKind, JobOut, JobPage, JobResult, JobStatus,
-                        MidwayJobCreate, ProbeJobCreate, RepairJobCreate, TrainJobCreate, job_out, job_result)
+from ...schemas import (AuditJobCreate, DynamicsJobCreate, GraftJobCreate, JobCreate, JobKind, JobOut, JobPage,
+                        JobResult, JobStatus, MidwayJobCreate, ProbeJobCreate, RepairJobCreate, TrainJobCreate,
+                        job_out, job_result)
 from ..deps import CeleryDep, DbDep, OwnerDep, SettingsDep
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
@@ -62,11 +63,24 @@ def _check_train_arch(body: TrainJobCreate | MidwayJobCreate, dataset: Dataset) 
     plan_architecture(arch, "params.arch")
 
 
-def _check_layers(model: Model, layers: list[str] | None) -> None:
+def _check_layers(model: Model, layers: list[str] | None, field: str = "params.layers") -> None:
     unknown = [l for l in layers or () if l not in {x["name"] for x in model.layers}]
     if unknown:
         raise ApiError(422, "unknown_layers", f"unknown layers {unknown}; see GET /v1/models/{model.id}/layers",
-                       "params.layers", unknown=unknown)
+                       field, unknown=unknown)
+
+
+def _check_read_out(model: Model, body: AuditJobCreate | GraftJobCreate) -> None:
+    """Audit and graft fit probes on named layers; a graft also rebuilds the model's first blocks,
+    which needs one of our builders' torch networks (not an ONNX graph, nor a graft)."""
+    p = body.params
+    layer = p.layer if isinstance(p.layer, list) else ([] if p.layer == "auto" else [p.layer])
+    _check_layers(model, layer, "params.layer")
+    _check_layers(model, p.layers)
+    if isinstance(body, GraftJobCreate) and (model.format == "onnx" or model.arch.get("cut") is not None):
+        what = "an ONNX graph" if model.format == "onnx" else "already a grafted network"
+        raise ApiError(422, "not_graftable", f"model {model.id} is {what}: a graft cuts one of latentgen's "
+                       "torch architectures (upload the weights with their arch); it can still be probed", "model_id")
 
 
 @router.post(
@@ -77,7 +91,7 @@ def _check_layers(model: Model, layers: list[str] | None) -> None:
     responses={202: {"description": "the job is queued; poll getJob", "links": JOB_LINKS, "headers": {
                    "Location": {"description": "the job's URL", "schema": {"type": "string"}}}},
                **errors(400, 401, 404, 408, 413, 422, 503)},
-    summary="Queue a probe, repair, train, dynamics or midway job",
+    summary="Queue a probe, repair, train, dynamics, midway, audit or graft job",
 )
 def create_job(
     response: Response,
@@ -88,13 +102,15 @@ def create_job(
     celery: CeleryDep,
 ) -> JobOut:
     model_id = dataset_id = source_job_id = None
-    if isinstance(body, (ProbeJobCreate, RepairJobCreate)):
+    if isinstance(body, (ProbeJobCreate, RepairJobCreate, AuditJobCreate, GraftJobCreate)):
         model = crud.get_owned(db, Model, body.model_id, owner.id, "model", "model_id")
         dataset = crud.get_owned(db, Dataset, body.dataset_id, owner.id, "dataset", "dataset_id")
         _check_compatible(model, dataset)
         model_id, dataset_id = model.id, dataset.id
         if isinstance(body, ProbeJobCreate):
             _check_layers(model, body.params.layers)
+        elif isinstance(body, (AuditJobCreate, GraftJobCreate)):
+            _check_read_out(model, body)
         elif model.final_layer is None:
             raise ApiError(422, "no_final_linear", f"model {model.id} has no final linear layer feeding its output, "
                            "so there is nothing to repair; it can still be probed", "model_id")

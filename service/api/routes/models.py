@@ -46,7 +46,7 @@ def create_model(
     staging: StagingDep,
     form: Annotated[ModelUpload, Form(media_type="multipart/form-data")],
 ) -> Model:
-    arch, name = (form.arch.model_dump() if form.arch else None), form.name
+    arch, name = (form.arch.model_dump(mode="json", exclude_none=True) if form.arch else None), form.name
     staged = stage_stream(form.weights.file, staging, settings.max_upload_bytes)
     try:
         if staged.size == 0:

@@ -14,22 +14,16 @@ from ..types import UNSET, Unset
 
 
 
-T = TypeVar("T", bound="BestProbe")
+T = TypeVar("T", bound="GraftSummarySpec")
 
 
 
 @_attrs_define
-class BestProbe:
-    """ 
-        Attributes:
-            layer (str):
-            probe (str):
-            test_acc (float):
+class GraftSummarySpec:
+    """ cut, head, components: with the model's arch, builds the graft
+
      """
 
-    layer: str
-    probe: str
-    test_acc: float
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -37,20 +31,9 @@ class BestProbe:
 
 
     def to_dict(self) -> dict[str, Any]:
-        layer = self.layer
-
-        probe = self.probe
-
-        test_acc = self.test_acc
-
-
+        
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({
-            "layer": layer,
-            "probe": probe,
-            "test_acc": test_acc,
-        })
 
         return field_dict
 
@@ -59,21 +42,12 @@ class BestProbe:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        layer = d.pop("layer")
-
-        probe = d.pop("probe")
-
-        test_acc = d.pop("test_acc")
-
-        best_probe = cls(
-            layer=layer,
-            probe=probe,
-            test_acc=test_acc,
+        graft_summary_spec = cls(
         )
 
 
-        best_probe.additional_properties = d
-        return best_probe
+        graft_summary_spec.additional_properties = d
+        return graft_summary_spec
 
     @property
     def additional_keys(self) -> list[str]:

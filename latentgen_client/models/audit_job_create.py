@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..types import UNSET, Unset
+from typing import cast
+from typing import Literal, cast
+
+if TYPE_CHECKING:
+  from ..models.audit_params import AuditParams
+
+
+
+
+
+T = TypeVar("T", bound="AuditJobCreate")
+
+
+
+@_attrs_define
+class AuditJobCreate:
+    """ Which training labels look wrong, read from the model's layers; optionally a cleaned data set.
+
+        Attributes:
+            kind (Literal['audit']):
+            model_id (str):
+            dataset_id (str):
+            params (AuditParams | Unset):
+     """
+
+    kind: Literal['audit']
+    model_id: str
+    dataset_id: str
+    params: AuditParams | Unset = UNSET
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.audit_params import AuditParams # noqa: PLC0415
+        kind = self.kind
+
+        model_id = self.model_id
+
+        dataset_id = self.dataset_id
+
+        params: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.params, Unset):
+            params = self.params.to_dict()
+
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({
+            "kind": kind,
+            "model_id": model_id,
+            "dataset_id": dataset_id,
+        })
+        if params is not UNSET:
+            field_dict["params"] = params
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.audit_params import AuditParams # noqa: PLC0415
+        d = dict(src_dict)
+        kind = cast(Literal['audit'] , d.pop("kind"))
+        if kind != 'audit':
+            raise ValueError(f"kind must match const 'audit', got '{kind}'")
+
+        model_id = d.pop("model_id")
+
+        dataset_id = d.pop("dataset_id")
+
+        _params = d.pop("params", UNSET)
+        params: AuditParams | Unset
+        if isinstance(_params,  Unset):
+            params = UNSET
+        else:
+            params = AuditParams.from_dict(_params)
+
+
+
+
+        audit_job_create = cls(
+            kind=kind,
+            model_id=model_id,
+            dataset_id=dataset_id,
+            params=params,
+        )
+
+        return audit_job_create
+
