@@ -23,7 +23,7 @@ from torch import nn
 from latentgen.corruption import CorruptedLabels
 from latentgen.data import Splits
 from latentgen.extract import Progress
-from latentgen.models import default_probe_layers
+from latentgen.networks import Network, as_network
 from latentgen.report import MODEL, fit_probes, predict_probes
 
 DEFAULT_FRACTION = 0.1
@@ -146,7 +146,7 @@ def memorization_warning(model_val_acc: float, model_fit_acc: float, margin: flo
     return None
 
 
-def validation_rows(model: nn.Module, splits: Splits, labels: CorruptedLabels, validation: "Validation | float | None" = None,
+def validation_rows(model: Network | nn.Module, splits: Splits, labels: CorruptedLabels, validation: "Validation | float | None" = None,
                     layers: Sequence[str] | None = None, probes: Sequence[str] = ("masc", "linear"),
                     probe_options: Mapping[str, dict] | None = None, batch_size: int = 256, device=None,
                     progress: Progress | None = None) -> list[dict]:
@@ -157,7 +157,7 @@ def validation_rows(model: nn.Module, splits: Splits, labels: CorruptedLabels, v
     val = resolve_validation(validation, len(splits.x_train))
     fit, held = val.fit_indices, val.indices
     num_classes = max(splits.num_classes, int(labels.labels.max()) + 1)
-    layers = default_probe_layers(model) if layers is None else list(layers)
+    layers = as_network(model).default_probe_layers() if layers is None else list(layers)
     fitted = fit_probes(model, splits.x_train[fit], labels.labels[fit], layers, list(probes), probe_options,
                         num_classes=num_classes, batch_size=batch_size, device=device, progress=progress)
     predicted = predict_probes(model, splits.x_train[held], fitted, batch_size, device, progress, "predict_validation")
