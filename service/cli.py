@@ -1,5 +1,5 @@
 """`latentgen`: run the service (serve, worker, migrate, create-key, requeue) and use it (models,
-datasets, probe, repair, train, jobs, report). Options go before or after the sub-command.
+datasets, probe, repair, audit, graft, train, jobs, report). Options go before or after the sub-command.
 
 The client commands talk to --url or $LATENTGEN_URL (default http://127.0.0.1:8000) with --key or
 $LATENTGEN_API_KEY, by default the embedded service's own key (<home>/local-key).

@@ -1,5 +1,5 @@
-"""The client half of the `latentgen` command line: models, datasets, probe, repair, train, jobs and
-report, over the generated client `latentgen_client` and the helpers of `service.client`.
+"""The client half of the `latentgen` command line: models, datasets, probe, repair, audit, graft,
+train, jobs and report, over the generated client `latentgen_client` and the helpers of `service.client`.
 
 Where the service is: `--url` or $LATENTGEN_URL (default http://127.0.0.1:8000); the key: `--key` or
 $LATENTGEN_API_KEY, else the embedded service's own, `<home>/local-key` (home: `--home`,
@@ -21,7 +21,8 @@ from latentgen_client.api.datasets import create_dataset, list_datasets
 from latentgen_client.api.jobs import cancel_job, create_job, get_job, get_job_result, get_job_result_csv, list_jobs
 from latentgen_client.api.models import create_model, download_model_weights, list_models
 from latentgen_client.errors import UnexpectedStatus
-from latentgen_client.models import (ArchSpec, BiasMode, CorruptionSpec, DatasetSpec, DatasetUpload, DataSource,
+from latentgen_client.models import (ArchSpec, AuditJobCreate, AuditParams, BiasMode, CleanMode, CorruptionSpec,
+                                     DatasetSpec, DatasetUpload, DataSource, GraftJobCreate, GraftParams, HeadChoice,
                                      JobKind, JobStatus, LoaderOptions, ModelUpload, ProbeJobCreate, ProbeName,
                                      ProbeParams, RecipeName, RepairJobCreate, RepairParams, TrainArch,
                                      TrainJobCreate, TrainParams)
@@ -101,10 +102,12 @@ def _follow(client, job_id: str, args) -> int:
         out = getattr(args, "output", None)
         if out and job.output_model_id:
             download(client, download_model_weights, job.output_model_id, out)
+        result = ok(get_job_result.sync_detailed(job.id, client=client)).to_dict()
         if args.quiet:
-            print(job.output_model_id or job.id)
+            # what the job made: its model (train, repair, graft), its cleaned data set (audit), or the job
+            print(job.output_model_id or result["summary"].get("cleaned_dataset_id") or job.id)
         else:
-            display.result(ok(get_job_result.sync_detailed(job.id, client=client)))
+            display.result(result)
             if out:
                 display.note(f"saved the {job.kind} job's model {job.output_model_id} to {out}")
             display.note(f"report: latentgen report {job.id} -o report.html")
@@ -125,6 +128,17 @@ def cmd_repair(args) -> int:
                          "`latentgen jobs show ID --wait -o FILE`")
     params = RepairParams(bias=BiasMode(args.bias), batch_size=args.batch_size or UNSET)
     return _submit(args, RepairJobCreate(kind="repair", model_id=args.model, dataset_id=args.dataset, params=params))
+
+
+def cmd_audit(args) -> int:
+    params = AuditParams(layer=args.layer or UNSET, probe=HeadChoice(args.probe), folds=args.folds,
+                         clean=None if args.clean == "none" else CleanMode(args.clean))
+    return _submit(args, AuditJobCreate(kind="audit", model_id=args.model, dataset_id=args.dataset, params=params))
+
+
+def cmd_graft(args) -> int:
+    params = GraftParams(layer=args.layer or UNSET, head=HeadChoice(args.head))
+    return _submit(args, GraftJobCreate(kind="graft", model_id=args.model, dataset_id=args.dataset, params=params))
 
 
 def cmd_train(args) -> int:
@@ -233,7 +247,7 @@ def cmd_jobs_result(args) -> int:
     if args.csv:
         sys.stdout.write(ok(get_job_result_csv.sync_detailed(args.job, client=client)))
     else:
-        display.result(ok(get_job_result.sync_detailed(args.job, client=client)))
+        display.result(ok(get_job_result.sync_detailed(args.job, client=client)).to_dict())
     return EXIT_SUCCEEDED
 
 
@@ -286,9 +300,9 @@ def add_client_commands(add: Callable[..., argparse.ArgumentParser], common: arg
         p.add_argument("--limit", type=int, default=20)
         p.add_argument("--offset", type=int, default=0)
 
-    def job_options(p, produces_model: bool):
+    def job_options(p, makes: str | None):
         p.add_argument("--no-wait", action="store_true", help="print the queued job and return")
-        quiet(p, "the id of the job's model (with --no-wait: of the job)" if produces_model else "the job's id")
+        quiet(p, f"the id of the job's {makes} (with --no-wait: of the job)" if makes else "the job's id")
         p.epilog = EXIT_CODES_HELP
         p.formatter_class = argparse.RawDescriptionHelpFormatter
 
@@ -336,7 +350,7 @@ def add_client_commands(add: Callable[..., argparse.ArgumentParser], common: arg
     p.add_argument("--probes", type=_probe_names, help=f"comma-separated, of {', '.join(n.value for n in ProbeName)} "
                                                  "(default: masc,linear)")
     p.add_argument("--batch-size", type=int)
-    job_options(p, produces_model=False)
+    job_options(p, None)
     p.set_defaults(func=cmd_probe, client=True)
 
     p = add("repair", parents=[options], help="repair a model's last layer; wait, print before/after")
@@ -345,8 +359,29 @@ def add_client_commands(add: Callable[..., argparse.ArgumentParser], common: arg
     p.add_argument("-o", "--output", metavar="FILE", help="save the repaired weights here")
     p.add_argument("--bias", choices=[b.value for b in BiasMode], default="zero")
     p.add_argument("--batch-size", type=int)
-    job_options(p, produces_model=True)
+    job_options(p, "model")
     p.set_defaults(func=cmd_repair, client=True)
+
+    p = add("audit", parents=[options], help="find the training labels the model's layers contradict; a cleaned "
+                                             "data set")
+    p.add_argument("model", metavar="MODEL")
+    p.add_argument("dataset", metavar="DATASET")
+    p.add_argument("--layer", help='a layer (default: "auto", chosen on the validation split)')
+    p.add_argument("--probe", choices=[h.value for h in HeadChoice], default="auto")
+    p.add_argument("--folds", type=int, default=5, help="cross-fitting folds")
+    p.add_argument("--clean", choices=[*(c.value for c in CleanMode), "none"], default="relabel",
+                   help="the cleaned data set: flagged labels relabelled, or filtered out, or none")
+    job_options(p, "cleaned data set")
+    p.set_defaults(func=cmd_audit, client=True)
+
+    p = add("graft", parents=[options], help="repair at the best layer: the network up to it and a probe head")
+    p.add_argument("model", metavar="MODEL")
+    p.add_argument("dataset", metavar="DATASET")
+    p.add_argument("--layer", help='where to cut (default: "auto", chosen on the validation split)')
+    p.add_argument("--head", choices=[h.value for h in HeadChoice], default="auto")
+    p.add_argument("-o", "--output", metavar="FILE", help="save the grafted weights here")
+    job_options(p, "model")
+    p.set_defaults(func=cmd_graft, client=True)
 
     p = add("train", parents=[options], help="train a model on a data set's (noisy) labels; wait, print the epochs")
     p.add_argument("dataset", metavar="DATASET")
@@ -356,7 +391,7 @@ def add_client_commands(add: Callable[..., argparse.ArgumentParser], common: arg
     p.add_argument("--max-epochs", type=int, default=50)
     p.add_argument("--target", type=float, default=1.0, help="noisy-label train accuracy that stops training")
     p.add_argument("-o", "--output", metavar="FILE", help="save the trained weights here")
-    job_options(p, produces_model=True)
+    job_options(p, "model")
     p.set_defaults(func=cmd_train, client=True)
 
     jobs = group("jobs", "list, show, cancel jobs; their results")
@@ -370,8 +405,8 @@ def add_client_commands(add: Callable[..., argparse.ArgumentParser], common: arg
              epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("job", metavar="JOB")
     p.add_argument("--wait", action="store_true", help="follow the job to its end; exit by its end state")
-    p.add_argument("-o", "--output", metavar="FILE", help="with --wait: save the job's model (repair, train) here")
-    quiet(p, "with --wait: the id of the job's model, or of the job")
+    p.add_argument("-o", "--output", metavar="FILE", help="with --wait: save the job's model (train, repair, graft)")
+    quiet(p, "with --wait: the id of what the job made (a model, a cleaned data set) or of the job")
     p.set_defaults(func=cmd_jobs_show, client=True)
     p = jobs("cancel", help="cancel a queued or running job")
     p.add_argument("job", metavar="JOB")

@@ -215,10 +215,10 @@ def listing(page, columns, ids_only: bool) -> None:
 # ---------------------------------------------------------------- results
 
 class Shown:
-    """A result as printed: a heading, the table, and lines under it."""
+    """A result as printed: a heading, its tables, and lines under them (`warning` in yellow)."""
 
-    def __init__(self, heading: str, table: Table, *footer: str):
-        self.heading, self.table, self.footer = heading, table, footer
+    def __init__(self, heading: str, tables: list[Table], footer: list[str], warning: str | None = None):
+        self.heading, self.tables, self.footer, self.warning = heading, tables, footer, warning
 
 
 def _data_line(data: dict) -> str:
@@ -226,12 +226,23 @@ def _data_line(data: dict) -> str:
             f"{data['flip_rate']:.0%} of the training labels wrong")
 
 
+def _validation_line(v: dict | None) -> list[str]:
+    if not v:
+        return []
+    return [f"choices made on a validation split of {v['n_val']} training examples and their noisy labels; "
+            "test accuracy only reported"]
+
+
+def _choice(c: dict) -> str:
+    return f"{c['probe']} at {c['layer']}: validation {pct(c.get('val_acc'))}, test {pct(c.get('test_acc'))}"
+
+
 def _probe(r: dict) -> Shown:
     s = r["summary"]
     acc = {(row["layer"], row["probe"]): row["value"] for row in r["rows"] if row["metric"] == "test_acc"}
     layers = list(dict.fromkeys(layer for layer, probe in acc if probe != "model"))
     probes = list(dict.fromkeys(probe for _, probe in acc if probe != "model"))
-    model, best = s.get("model_test_acc"), s.get("best_test")
+    model, best, oracle = s.get("model_test_acc"), s.get("best"), s.get("oracle")
     table = Table()
     table.add_column("layer")
     for probe in probes:
@@ -248,8 +259,13 @@ def _probe(r: dict) -> Shown:
         name = escape(layer)
         table.add_row(f"[{BEST}]{name}[/]" if is_best else name, *cells, gain,
                       f"[{BEST}]◀ best: {best['probe']}[/]" if is_best else "")
+    footer = [f"best, chosen on the validation split: {_choice(best)}" if best else "no probe scored"]
+    if oracle and best and (oracle["layer"], oracle["probe"]) != (best["layer"], best["probe"]):
+        footer.append(f"the test set would have chosen {_choice(oracle)}")
+    footer += _validation_line(s.get("validation")) + [_data_line(s["data"])]
     return Shown(f"[bold]Test accuracy per layer[/] of probes fitted on the noisy training labels; "
-                 f"the model itself: [bold]{pct(model)}[/]", table, _data_line(s["data"]))
+                 f"the model itself: [bold]{pct(model)}[/]", [table], footer,
+                 (s.get("validation") or {}).get("warning"))
 
 
 def _repair(r: dict) -> Shown:
@@ -269,8 +285,8 @@ def _repair(r: dict) -> Shown:
                       style=BEST if metric == "test_acc" else None)
     return Shown(f"[bold]Repair[/] of layer {escape(rep['layer'])} ({rep['in_features']} → {rep['out_features']}, "
                  f"bias {rep['bias']}): test accuracy {pct(s.get('model_test_acc'))} → "
-                 f"[{BEST}]{pct(s.get('repaired_test_acc'))}[/]", table,
-                 _data_line(s["data"]), f"repaired model: {s['output_model_id']}")
+                 f"[{BEST}]{pct(s.get('repaired_test_acc'))}[/]", [table],
+                 [_data_line(s["data"]), f"repaired model: {s['output_model_id']}"])
 
 
 def _train(r: dict) -> Shown:
@@ -284,9 +300,11 @@ def _train(r: dict) -> Shown:
     for row in r["rows"]:
         loss = "—" if row.get("loss") is None else f"{row['loss']:.4f}"
         table.add_row(str(row["epoch"]), loss, *(pct(row.get(m)) for m in metrics))
+    held_out = s.get("validation")
+    footer = [f"{held_out['n_val']} training examples held out of training, for later choices"] if held_out else []
     return Shown(f"[bold]Training[/] {_arch(s['arch'])} with recipe {s['recipe']}: {s['epochs_run']} epochs "
-                 f"(stopped: {s['stopped_reason']})", table,
-                 _data_line(s["data"]), f"trained model: {s['output_model_id']}")
+                 f"(stopped: {s['stopped_reason']})", [table],
+                 footer + [_data_line(s["data"]), f"trained model: {s['output_model_id']}"])
 
 
 def _dynamics(r: dict) -> Shown:
@@ -294,13 +312,15 @@ def _dynamics(r: dict) -> Shown:
     peaks = s["peaks"]
     top = max((p["peak_value"] for p in peaks if p.get("peak_value") is not None), default=None)
     table = Table()
-    for name in ("layer", "probe", "peak epoch", "at peak", "at the end"):
+    for name in ("layer", "probe", "peak epoch", "validation", "test at peak", "test at the end", "oracle epoch"):
         table.add_column(name, justify="left" if name in ("layer", "probe") else "right")
     for p in peaks:
-        table.add_row(escape(p["layer"]), p["probe"], str(p["peak_epoch"]), pct(p.get("peak_value")),
-                      pct(p.get("final_value")), style=BEST if top is not None and p.get("peak_value") == top else None)
-    return Shown(f"[bold]Peak epochs[/] over {len(s['epochs'])} checkpoints (picked on a validation split)", table,
-                 _data_line(s["data"]))
+        table.add_row(escape(p["layer"]), p["probe"], str(p["peak_epoch"]), pct(p.get("val_acc")),
+                      pct(p.get("peak_value")), pct(p.get("final_value")), str(p.get("oracle_epoch") or "—"),
+                      style=BEST if top is not None and p.get("peak_value") == top else None)
+    return Shown(f"[bold]Peak epochs[/] over {len(s['epochs'])} checkpoints", [table],
+                 _validation_line(s.get("validation")) + [_data_line(s["data"])],
+                 (s.get("validation") or {}).get("warning"))
 
 
 def _midway(r: dict) -> Shown:
@@ -316,7 +336,65 @@ def _midway(r: dict) -> Shown:
             table.add_row(arm, str(final["epoch"]), *(pct(final.get(m)) for m in metrics),
                           style=BEST if arm == "repaired" else None)
     return Shown(f"[bold]Midway[/]: repaired at epoch {s['edit_epoch']}, trained on to {s['total_epochs']}; "
-                 "each arm's last epoch", table, _data_line(s["data"]))
+                 "each arm's last epoch", [table], [_data_line(s["data"])])
+
+
+SUSPECTS = 10  # the audit's most suspicious examples shown
+
+
+def _audit(r: dict) -> Shown:
+    s = r["summary"]
+    tables = []
+    if s.get("detection"):
+        d = s["detection"]
+        table = Table(title=f"against the truly flipped labels ({d['true_noise_rate']:.0%})", title_justify="left")
+        for name in ("", "flagged", "precision", "recall", "F1", "AUROC"):
+            table.add_column(name, justify="right" if name else "left")
+        for name, det in (("audit", d["audit"]), ("the model's own predictions", d["model"])):
+            table.add_row(name, str(det["n_flagged"]), *(f"{det[k]:.2f}" if det.get(k) is not None else "—"
+                                                         for k in ("precision", "recall", "f1", "auroc")),
+                          style=BEST if name == "audit" else None)
+        tables.append(table)
+    flagged = sorted((row for row in r["rows"] if row["flagged"]), key=lambda row: -row["score"])[:SUSPECTS]
+    if flagged:
+        table = Table(title=f"the {len(flagged)} most suspicious labels", title_justify="left")
+        known = any(row.get("true_label") is not None for row in flagged)
+        for name in ("example", "given", "suggested", "score", *(["true label"] if known else [])):
+            table.add_column(name, justify="right")
+        for row in flagged:
+            truth = [str(row["true_label"])] if known else []
+            table.add_row(str(row["index"]), str(row["given"]), str(row["suggested"]), f"{row['score']:.3f}", *truth)
+        tables.append(table)
+    footer = [f"scored by {s['probe']} at {s['layer']} ({s['folds']} folds, chosen by {s['chosen_by']}): "
+              f"validation {pct(s.get('val_acc'))}, test {pct(s.get('test_acc'))}"]
+    footer += _validation_line(s.get("validation")) + [_data_line(s["data"])]
+    if s.get("cleaned_dataset_id"):
+        footer.append(f"cleaned data set: {s['cleaned_dataset_id']}")
+    return Shown(f"[bold]Audit[/] of the training labels: [{BEST}]{s['n_flagged']}[/] of {s['n']} flagged "
+                 f"(estimated noise rate {s['estimated_noise_rate']:.0%})", tables, footer,
+                 (s.get("validation") or {}).get("warning"))
+
+
+def _graft(r: dict) -> Shown:
+    s = r["summary"]
+    table = Table()
+    for name in ("", "layer", "head", "validation", "test"):
+        table.add_column(name, justify="right" if name in ("validation", "test") else "left")
+    m = s["model"]
+    table.add_row("the model itself", "", "", pct(m.get("val_acc")), pct(m.get("test_acc")))
+    if s.get("last_layer_repair"):
+        lr = s["last_layer_repair"]
+        table.add_row("last-layer repair", escape(lr["layer"]), lr["head"], pct(lr.get("val_acc")), pct(lr.get("test_acc")))
+    table.add_row("graft", escape(s["layer"]), s["head"], pct(s.get("val_acc")), pct(s.get("test_acc")), style=BEST)
+    if s.get("oracle"):
+        o = s["oracle"]
+        table.add_row("the test set's choice", escape(o["layer"]), o["probe"], pct(o.get("val_acc")),
+                      pct(o.get("test_acc")), style="dim")
+    return Shown(f"[bold]Graft[/]: the network up to {escape(s['layer'])} with a {s['head']} head (chosen by "
+                 f"{s['chosen_by']}): test accuracy {pct(s.get('model_test_acc'))} → [{BEST}]{pct(s.get('test_acc'))}[/]",
+                 [table], _validation_line(s.get("validation")) + [_data_line(s["data"]),
+                                                                   f"grafted model: {s['output_model_id']}"],
+                 (s.get("validation") or {}).get("warning"))
 
 
 def _rows(r: dict) -> Shown:
@@ -326,17 +404,21 @@ def _rows(r: dict) -> Shown:
         table.add_column(c)
     for row in r["rows"]:
         table.add_row(*("" if row.get(c) is None else escape(str(row.get(c))) for c in r["columns"]))
-    return Shown(f"[bold]{r['kind']}[/] job {r['job_id']}", table)
+    return Shown(f"[bold]{r['kind']}[/] job {r['job_id']}", [table], [])
 
 
 RESULT_TABLES: dict[str, Callable[[dict], Shown]] = {
-    "probe": _probe, "repair": _repair, "train": _train, "dynamics": _dynamics, "midway": _midway}
+    "probe": _probe, "repair": _repair, "train": _train, "dynamics": _dynamics, "midway": _midway,
+    "audit": _audit, "graft": _graft}
 
 
-def result(job_result) -> None:
-    r = job_result.to_dict()
+def result(r: dict) -> None:
+    """A job's result (the generated client's, as a dict) as tables."""
     shown = RESULT_TABLES.get(r["kind"], _rows)(r)
     out.print(shown.heading, soft_wrap=True)
-    out.print(shown.table)
+    for table in shown.tables:
+        out.print(table)
     for line in shown.footer:
         out.print(escape(line), style="dim", soft_wrap=True)
+    if shown.warning:
+        out.print(f"[yellow]warning:[/] {escape(shown.warning)}", soft_wrap=True)

@@ -137,7 +137,7 @@ def test_piped_upload_probe_repair_and_jobs(serve, uploaded, digits_mlp, tmp_pat
     with connect(serve.url, serve.key) as c:
         summary = ok(get_job_result.sync_detailed(job_id, client=c)).summary
     assert f"the model itself: {summary.model_test_acc:.1%}" in probe.stdout, probe.stdout
-    best = summary.best_test
+    best = summary.best
     (best_row,) = [line for line in probe.stdout.splitlines() if "◀ best" in line]
     assert re.match(rf"│ {re.escape(best.layer)} +│", best_row) and f"◀ best: {best.probe}" in best_row, probe.stdout
     assert f"{best.test_acc:.1%}" in best_row
@@ -166,6 +166,15 @@ def test_piped_upload_probe_repair_and_jobs(serve, uploaded, digits_mlp, tmp_pat
     assert latentgen(serve, tmp_path, "jobs", "result", job_id, "--csv").stdout == csv
     result = latentgen(serve, tmp_path, "jobs", "result", job_id)
     assert best_row in result.stdout.splitlines(), result.stdout
+
+    # audit: -q prints the cleaned data set it made; graft: a new model, saved with -o
+    audit = latentgen(serve, tmp_path, "audit", model_id, data_id, "-q")
+    assert audit.returncode == 0, audit.stderr
+    assert audit.stdout.strip() in latentgen(serve, tmp_path, "datasets", "list", "-q").stdout.split()
+    graft = latentgen(serve, tmp_path, "graft", model_id, data_id, "-o", "grafted.safetensors")
+    assert graft.returncode == 0, graft.stderr
+    assert re.search(r"^│ graft +│ \S+ +│ (masc|linear) +│ +\d+\.\d% │ +\d+\.\d% │$", graft.stdout, re.M), graft.stdout
+    assert load_file(str(tmp_path / "grafted.safetensors"))
 
 
 @pytest.mark.timeout(300)
