@@ -34,6 +34,19 @@ def label_metrics(pred_train, pred_test, labels: CorruptedLabels, y_test) -> dic
     }
 
 
+def class_metrics(pred, y, num_classes: int, max_confusion_classes: int = 100) -> dict[str, list | None]:
+    """Per true class: `accuracy` (the share of its examples predicted as it; None for a class
+    without examples) and the `confusion` counts [true class][predicted class], left out (None)
+    above `max_confusion_classes` classes, where its K² numbers outweigh their use."""
+    pred, y = np.asarray(pred), np.asarray(y)
+    k = max(num_classes, int(pred.max(initial=-1)) + 1, int(y.max(initial=-1)) + 1)
+    counts = np.zeros((k, k), dtype=np.int64)
+    np.add.at(counts, (y, pred), 1)
+    totals = counts.sum(axis=1)
+    return {"accuracy": [float(counts[c, c] / totals[c]) if totals[c] else None for c in range(k)],
+            "confusion": counts.tolist() if k <= max_confusion_classes else None}
+
+
 def predict(model: Network | nn.Module, x: torch.Tensor, batch_size: int = 1024, device=None) -> np.ndarray:
     """Predicted classes of `model` on inputs `x`, batched, in eval mode (mode restored after).
     Runs on `device` (CUDA when present unless given)."""

@@ -15,8 +15,7 @@ from __future__ import annotations
 import hashlib
 import time
 from pathlib import Path
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Callable, TypeVar
 
 from latentgen_client import AuthenticatedClient
 from latentgen_client.api.jobs import get_job
@@ -74,16 +73,11 @@ def wait(client: AuthenticatedClient, job_id: str, timeout: float | None = None,
 def download(client: AuthenticatedClient, operation: Any, object_id: str, dest: str | Path) -> Path:
     """Stream what a generated download operation (`download_model_weights`, `download_artifact`)
     returns into `dest` in chunks, and check it against the X-Content-SHA256 header."""
-    return download_url(client, operation._get_kwargs(object_id)["url"], dest)
-
-
-def download_url(client: AuthenticatedClient, url: str, dest: str | Path) -> Path:
-    """GET `url` (a path under the base URL) into `dest` in chunks, written whole or not at all,
-    and checked against the X-Content-SHA256 header when the server sends one."""
+    request = operation._get_kwargs(object_id)
     dest = Path(dest)
     digest = hashlib.sha256()
     part = dest.with_name(dest.name + ".part")
-    with client.get_httpx_client().stream("GET", url) as r:
+    with client.get_httpx_client().stream(request["method"].upper(), request["url"]) as r:
         if r.status_code >= 400:
             r.read()
             error = ErrorResponse.from_dict(r.json()).error if "json" in r.headers.get("content-type", "") else None
@@ -95,6 +89,6 @@ def download_url(client: AuthenticatedClient, url: str, dest: str | Path) -> Pat
         expected = r.headers.get("x-content-sha256")
     if expected and digest.hexdigest() != expected:
         part.unlink(missing_ok=True)
-        raise RuntimeError(f"download of {url} is corrupt: sha256 {digest.hexdigest()} != {expected}")
+        raise RuntimeError(f"download of {request['url']} is corrupt: sha256 {digest.hexdigest()} != {expected}")
     part.replace(dest)
     return dest

@@ -45,6 +45,20 @@ def plan_architecture(arch: dict[str, Any], field: str = "arch") -> None:
         raise ApiError(422, e.code, e.message, field + (e.field or "arch").removeprefix("arch")) from e
 
 
+def check_graftable(arch: dict[str, Any], cut: str, field: str) -> None:
+    """A graft job's cut, checked on the meta device: the network's blocks up to `cut` must form a
+    chain (e.g. not a layer inside a residual block); 422 otherwise."""
+    import torch
+
+    from latentgen.models import build_from_spec
+
+    try:
+        with torch.device("meta"):
+            build_from_spec({**arch, "cut": cut, "head": "linear"})
+    except (ValueError, RuntimeError) as e:
+        raise ApiError(422, "not_graftable", f"cannot graft at {cut!r}: {str(e).splitlines()[0][:300]}", field) from e
+
+
 # ------------------------------------------------------------------ arrays
 
 def _npy_header(fp) -> tuple[tuple[int, ...], np.dtype]:

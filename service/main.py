@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from . import errors, openapi
+from . import errors, metrics, openapi
 from .api.main import api_router
 from .api.routes import health
 from .core.config import Settings, get_settings
@@ -55,6 +55,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # a multipart body may exceed one file's limit by its framing and small form fields
     app.add_middleware(BodyLimitMiddleware, max_body=settings.max_upload_bytes + (1 << 20),
                        max_json_body=settings.max_json_bytes, chunk_timeout_s=settings.body_chunk_timeout_s)
+    # last, so outermost: it times and counts every answer, those of the middlewares above included
+    app.state.metrics = metrics.install(app, app.state.sessionmaker, settings.worker_heartbeat_s)
     return app
 
 

@@ -763,6 +763,14 @@ class ProbeSummary(BaseModel):
     note: str
 
 
+class ClassMetrics(BaseModel):
+    """One model on the test set, per true class."""
+    accuracy: list[float | None] = Field(description="per true class: share of its examples predicted as it "
+                                                     "(null: no test example of the class)")
+    confusion: list[list[int]] | None = Field(description="counts [true class][predicted class]; "
+                                                          "null above 100 classes")
+
+
 class RepairSummary(BaseModel):
     data: DataSummary
     model_test_acc: float | None
@@ -771,6 +779,8 @@ class RepairSummary(BaseModel):
     repair: RepairReport
     source_model_id: str
     output_model_id: str
+    test_per_class: dict[str, ClassMetrics] | None = Field(
+        default=None, description="the model's and the repaired model's (absent for jobs run before it existed)")
 
 
 class TrainSummary(BaseModel):
@@ -881,6 +891,8 @@ class GraftSummary(BaseModel):
     validation: ValidationInfo
     source_model_id: str
     output_model_id: str
+    test_per_class: dict[str, ClassMetrics] | None = Field(
+        default=None, description="the model's and the grafted model's (absent for jobs run before it existed)")
 
 
 class _ResultBase(BaseModel):

@@ -75,6 +75,8 @@ class Outcome:
     artifacts: list[OutArtifact] = field(default_factory=list)
     model: OutModel | None = None
     dataset: OutDataset | None = None
+    # what the kind's HTML report section draws beyond rows and summary (see latentgen.html_report)
+    extras: dict[str, Any] = field(default_factory=dict)
 
 
 def clean(value: Any) -> Any:
@@ -179,6 +181,8 @@ class Runner:
             with Lease(self, job.id, attempt), \
                     tempfile.TemporaryDirectory(prefix=f"job-{job.id}-", dir=self.cache) as tmp:
                 outcome = run_kind(job.kind)(self, job, progress, Path(tmp))
+                if (report := self.report(job, outcome, Path(tmp) / "report.html")) is not None:
+                    outcome.artifacts.append(report)
                 return self._finish(job, attempt, outcome)
         except JobCanceled:
             log.info("job %s: canceled (or reclaimed)", job_id)
@@ -396,6 +400,21 @@ class Runner:
             return OutArtifact("plot", path.name, "image/png", path) if path.is_file() else None
         except Exception:  # noqa: BLE001 - a plot is a convenience, never a reason to fail the job
             log.warning("plot %s failed:\n%s", fn_name, traceback.format_exc())
+            return None
+
+    def report(self, job: Job, out: Outcome, path: Path) -> OutArtifact | None:
+        """The job's HTML report, drawn from the job as the API will show it once it has succeeded."""
+        try:
+            from latentgen.html_report import render_report
+
+            view = {"id": job.id, "kind": job.kind, "status": "succeeded", "params": job.params,
+                    "model_id": job.model_id, "dataset_id": job.dataset_id, "source_job_id": job.source_job_id,
+                    "created_at": job.created_at, "started_at": job.started_at, "finished_at": utcnow(),
+                    "result": {"rows": out.rows, "summary": out.summary}}
+            path.write_text(render_report(clean(view), out.extras), encoding="utf-8")
+            return OutArtifact("report", path.name, "text/html", path)
+        except Exception:  # noqa: BLE001 - like a plot, a report never fails the job
+            log.warning("job %s: report failed:\n%s", job.id, traceback.format_exc())
             return None
 
 

@@ -53,7 +53,7 @@ export async function journey(baseUrl: string, key: string, weights: Blob, data:
   const result = await client.GET("/v1/jobs/{job_id}/result", { params: { path: { job_id: job.id } } });
   if (result.error) throw new Error(`${result.error.error.code} (${result.error.error.job_status ?? ""})`);
   if (result.data.kind === "probe") {
-    const best: Schemas["BestProbe"] | null = result.data.summary.best_test;
+    const best: Schemas["Choice"] | null = result.data.summary.best;  // chosen on the validation split
     const rows: Schemas["TidyRow"][] = result.data.rows;
     console.log(result.data.summary.model_test_acc, best?.layer, rows.length);
   }

@@ -11,6 +11,7 @@ from .audit_summary import AuditSummary
 from .bias_mode import BiasMode
 from .checkpoint import Checkpoint
 from .choice import Choice
+from .class_metrics import ClassMetrics
 from .clean_mode import CleanMode
 from .cleaned_labels import CleanedLabels
 from .corruption_labels import CorruptionLabels
@@ -41,6 +42,7 @@ from .graft_params import GraftParams
 from .graft_result import GraftResult
 from .graft_summary import GraftSummary
 from .graft_summary_spec import GraftSummarySpec
+from .graft_summary_test_per_class_type_0 import GraftSummaryTestPerClassType0
 from .head_choice import HeadChoice
 from .head_name import HeadName
 from .health import Health
@@ -88,6 +90,7 @@ from .repair_params import RepairParams
 from .repair_report import RepairReport
 from .repair_result import RepairResult
 from .repair_summary import RepairSummary
+from .repair_summary_test_per_class_type_0 import RepairSummaryTestPerClassType0
 from .tidy_row import TidyRow
 from .train_arch import TrainArch
 from .train_job import TrainJob
@@ -114,6 +117,7 @@ __all__ = (
     "BiasMode",
     "Checkpoint",
     "Choice",
+    "ClassMetrics",
     "CleanedLabels",
     "CleanMode",
     "CorruptionLabels",
@@ -144,6 +148,7 @@ __all__ = (
     "GraftResult",
     "GraftSummary",
     "GraftSummarySpec",
+    "GraftSummaryTestPerClassType0",
     "HeadChoice",
     "HeadName",
     "Health",
@@ -191,6 +196,7 @@ __all__ = (
     "RepairReport",
     "RepairResult",
     "RepairSummary",
+    "RepairSummaryTestPerClassType0",
     "TidyRow",
     "TrainArch",
     "TrainedArch",

@@ -9,12 +9,14 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 from ..models.head_name import HeadName
+from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
   from ..models.choice import Choice
   from ..models.data_summary import DataSummary
   from ..models.graft_summary_spec import GraftSummarySpec
+  from ..models.graft_summary_test_per_class_type_0 import GraftSummaryTestPerClassType0
   from ..models.last_layer_repair import LastLayerRepair
   from ..models.model_accuracy import ModelAccuracy
   from ..models.validation_info import ValidationInfo
@@ -47,6 +49,8 @@ class GraftSummary:
             validation (ValidationInfo):
             source_model_id (str):
             output_model_id (str):
+            test_per_class (GraftSummaryTestPerClassType0 | None | Unset): the model's and the grafted model's (absent for
+                jobs run before it existed)
      """
 
     data: DataSummary
@@ -64,6 +68,7 @@ class GraftSummary:
     validation: ValidationInfo
     source_model_id: str
     output_model_id: str
+    test_per_class: GraftSummaryTestPerClassType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -74,6 +79,7 @@ class GraftSummary:
         from ..models.choice import Choice # noqa: PLC0415
         from ..models.data_summary import DataSummary # noqa: PLC0415
         from ..models.graft_summary_spec import GraftSummarySpec # noqa: PLC0415
+        from ..models.graft_summary_test_per_class_type_0 import GraftSummaryTestPerClassType0 # noqa: PLC0415
         from ..models.last_layer_repair import LastLayerRepair # noqa: PLC0415
         from ..models.model_accuracy import ModelAccuracy # noqa: PLC0415
         from ..models.validation_info import ValidationInfo # noqa: PLC0415
@@ -119,6 +125,14 @@ class GraftSummary:
 
         output_model_id = self.output_model_id
 
+        test_per_class: dict[str, Any] | None | Unset
+        if isinstance(self.test_per_class, Unset):
+            test_per_class = UNSET
+        elif isinstance(self.test_per_class, GraftSummaryTestPerClassType0):
+            test_per_class = self.test_per_class.to_dict()
+        else:
+            test_per_class = self.test_per_class
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -139,6 +153,8 @@ class GraftSummary:
             "source_model_id": source_model_id,
             "output_model_id": output_model_id,
         })
+        if test_per_class is not UNSET:
+            field_dict["test_per_class"] = test_per_class
 
         return field_dict
 
@@ -149,6 +165,7 @@ class GraftSummary:
         from ..models.choice import Choice # noqa: PLC0415
         from ..models.data_summary import DataSummary # noqa: PLC0415
         from ..models.graft_summary_spec import GraftSummarySpec # noqa: PLC0415
+        from ..models.graft_summary_test_per_class_type_0 import GraftSummaryTestPerClassType0 # noqa: PLC0415
         from ..models.last_layer_repair import LastLayerRepair # noqa: PLC0415
         from ..models.model_accuracy import ModelAccuracy # noqa: PLC0415
         from ..models.validation_info import ValidationInfo # noqa: PLC0415
@@ -254,6 +271,26 @@ class GraftSummary:
 
         output_model_id = d.pop("output_model_id")
 
+        def _parse_test_per_class(data: object) -> GraftSummaryTestPerClassType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                test_per_class_type_0 = GraftSummaryTestPerClassType0.from_dict(data)
+
+
+
+                return test_per_class_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(GraftSummaryTestPerClassType0 | None | Unset, data)
+
+        test_per_class = _parse_test_per_class(d.pop("test_per_class", UNSET))
+
+
         graft_summary = cls(
             data=data,
             layer=layer,
@@ -270,6 +307,7 @@ class GraftSummary:
             validation=validation,
             source_model_id=source_model_id,
             output_model_id=output_model_id,
+            test_per_class=test_per_class,
         )
 
 

@@ -8,11 +8,13 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
   from ..models.data_summary import DataSummary
   from ..models.repair_report import RepairReport
+  from ..models.repair_summary_test_per_class_type_0 import RepairSummaryTestPerClassType0
 
 
 
@@ -33,6 +35,8 @@ class RepairSummary:
             repair (RepairReport):
             source_model_id (str):
             output_model_id (str):
+            test_per_class (None | RepairSummaryTestPerClassType0 | Unset): the model's and the repaired model's (absent for
+                jobs run before it existed)
      """
 
     data: DataSummary
@@ -42,6 +46,7 @@ class RepairSummary:
     repair: RepairReport
     source_model_id: str
     output_model_id: str
+    test_per_class: None | RepairSummaryTestPerClassType0 | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -51,6 +56,7 @@ class RepairSummary:
     def to_dict(self) -> dict[str, Any]:
         from ..models.data_summary import DataSummary # noqa: PLC0415
         from ..models.repair_report import RepairReport # noqa: PLC0415
+        from ..models.repair_summary_test_per_class_type_0 import RepairSummaryTestPerClassType0 # noqa: PLC0415
         data = self.data.to_dict()
 
         model_test_acc: float | None
@@ -68,6 +74,14 @@ class RepairSummary:
 
         output_model_id = self.output_model_id
 
+        test_per_class: dict[str, Any] | None | Unset
+        if isinstance(self.test_per_class, Unset):
+            test_per_class = UNSET
+        elif isinstance(self.test_per_class, RepairSummaryTestPerClassType0):
+            test_per_class = self.test_per_class.to_dict()
+        else:
+            test_per_class = self.test_per_class
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -80,6 +94,8 @@ class RepairSummary:
             "source_model_id": source_model_id,
             "output_model_id": output_model_id,
         })
+        if test_per_class is not UNSET:
+            field_dict["test_per_class"] = test_per_class
 
         return field_dict
 
@@ -89,6 +105,7 @@ class RepairSummary:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.data_summary import DataSummary # noqa: PLC0415
         from ..models.repair_report import RepairReport # noqa: PLC0415
+        from ..models.repair_summary_test_per_class_type_0 import RepairSummaryTestPerClassType0 # noqa: PLC0415
         d = dict(src_dict)
         data = DataSummary.from_dict(d.pop("data"))
 
@@ -128,6 +145,26 @@ class RepairSummary:
 
         output_model_id = d.pop("output_model_id")
 
+        def _parse_test_per_class(data: object) -> None | RepairSummaryTestPerClassType0 | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                test_per_class_type_0 = RepairSummaryTestPerClassType0.from_dict(data)
+
+
+
+                return test_per_class_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | RepairSummaryTestPerClassType0 | Unset, data)
+
+        test_per_class = _parse_test_per_class(d.pop("test_per_class", UNSET))
+
+
         repair_summary = cls(
             data=data,
             model_test_acc=model_test_acc,
@@ -136,6 +173,7 @@ class RepairSummary:
             repair=repair,
             source_model_id=source_model_id,
             output_model_id=output_model_id,
+            test_per_class=test_per_class,
         )
 
 

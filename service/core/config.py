@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     # worker side
     device: str | None = None
     worker_cache_dir: Path | None = None
+    # each worker serves its Prometheus metrics (jobs it ran, their durations) on this port; off when
+    # unset (the embedded service's API reports the jobs of the database at its own /metrics)
+    worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    worker_metrics_addr: str = "0.0.0.0"
 
     @model_validator(mode="after")
     def _derive(self) -> "Settings":

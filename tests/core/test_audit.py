@@ -184,6 +184,11 @@ def test_specs_are_checked_and_name_the_field():
         build_model("mlp", (1, 8, 8), 10, cut="fc2", head="cubic")
     with pytest.raises(ValueError, match="cannot cut inside"):
         build_model("resnet18", (3, 32, 32), 10, cut="layer1.0.conv1", head="linear")
+    # planned on the meta device (the upload validator's first step), a MASC head included
+    from latentgen.networks.torch_backend import plan_arch
+
+    planned = plan_arch({**base, "cut": "fc2", "head": "masc", "components": [3] * 10})
+    assert planned["head.basis"].shape == (30, 512) and planned["head.basis"].is_meta
     grafted_resnet = build_model("resnet18", (3, 32, 32), 10, cut="layer2", head="linear")
     assert grafted_resnet.head.in_features == 128 * 8 * 8 and grafted_resnet.probe_layers == ["trunk.layer1", "trunk.layer2"]
 

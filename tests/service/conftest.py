@@ -101,6 +101,7 @@ def stack(tmp_path_factory, pg_url, redis_url, s3_endpoint) -> Iterator[Stack]:
             s3_bucket=f"lgtest-{uid}", s3_access_key_id="test", s3_secret_access_key="test",
             s3_create_bucket=True, queue_default=f"lgtest-{uid}", queue_gpu=f"lgtest-{uid}-gpu",
             max_upload_bytes=64 << 20, data_dir=home / "data", visibility_timeout_s=3600,
+            worker_metrics_port=free_port(), worker_metrics_addr="127.0.0.1",
         )
         (home / "data").mkdir()
         make_storage(settings)  # creates the bucket

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 OPERATION_IDS = {
     ("/healthz", "get"): "healthz",
     ("/readyz", "get"): "readyz",
+    ("/metrics", "get"): "metrics",
     ("/v1/models", "post"): "createModel",
     ("/v1/models", "get"): "listModels",
     ("/v1/models/{model_id}", "get"): "getModel",
@@ -34,6 +35,7 @@ OPERATION_IDS = {
     ("/v1/jobs/{job_id}/cancel", "post"): "cancelJob",
     ("/v1/jobs/{job_id}/result", "get"): "getJobResult",
     ("/v1/jobs/{job_id}/result.csv", "get"): "getJobResultCsv",
+    ("/v1/jobs/{job_id}/report", "get"): "getJobReport",
     ("/v1/artifacts/{artifact_id}", "get"): "downloadArtifact",
     ("/v1/artifacts/{artifact_id}/meta", "get"): "getArtifact",
 }
@@ -554,7 +556,7 @@ def test_worker_lost_mid_job_is_redelivered_and_rerun(client, alice, stack, data
     assert job["attempts"] == 2
     res = client.get(f"/v1/jobs/{job_id}/result", headers=alice).json()
     names = sorted(a["name"] for a in res["artifacts"])
-    assert names == ["checkpoints.safetensors", "history.csv", "model.safetensors"]
+    assert names == ["checkpoints.safetensors", "history.csv", "model.safetensors", "report.html"]
     assert res["summary"]["epochs_run"] == 8 and [row["epoch"] for row in res["rows"]] == list(range(9))
     trained = client.get(f"/v1/models/{job['output_model_id']}", headers=alice).json()
     assert trained["source_job_id"] == job_id and trained["arch"] == MLP_ARCH

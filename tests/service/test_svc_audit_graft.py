@@ -76,8 +76,10 @@ def test_relabelled_data_set_holds_the_suggestions(client, alice, audit, dataset
     # a job on it trains or probes with the suggestions: its flip rate is that of the suggestions
     suggested = np.array([r["suggested"] for r in res["rows"]])
     true = np.array([r["true_label"] for r in res["rows"]])
+    # (the model's default layers: chosen and validated through the network, whatever its backend)
     _job, probe = run_job(client, alice, {"kind": "probe", "model_id": model["id"], "dataset_id": cleaned_id,
-                                          "params": {"layers": ["fc1"], "probes": ["linear"]}})
+                                          "params": {"probes": ["linear"]}})
+    assert {r["layer"] for r in probe["rows"] if r["metric"] == "val_acc"} == {"model", "fc1", "fc2", "fc3", "fc4"}
     assert probe["summary"]["data"]["flip_rate"] == pytest.approx(float(np.mean(suggested != true)))
     assert probe["summary"]["data"]["flip_rate"] < P * 0.9 - 0.05  # fewer wrong labels than the noisy ones
 

@@ -29,7 +29,17 @@ def run(runner: Runner, job: Job, progress: Progress, tmp: Path) -> Outcome:
     arts = [table_artifact(rows, tmp / "audit.csv")]
     # the API stores every parameter with its default: a missing `clean` was given as null
     cleaned = _cleaned_dataset(runner, ds, result, p["clean"], job.id, tmp / "labels.npy") if p.get("clean") else None
-    return Outcome(rows=rows, summary=summary, artifacts=arts, dataset=cleaned)
+    return Outcome(rows=rows, summary=summary, artifacts=arts, dataset=cleaned,
+                   extras={"suspicious": _most_suspicious(result, splits)})
+
+
+def _most_suspicious(result, splits) -> dict:
+    """The report's grid: the training images of the flagged examples with the highest scores."""
+    from latentgen.html_report import SUSPICIOUS_SHOWN
+
+    flagged = np.flatnonzero(result.flagged)
+    top = flagged[np.argsort(-result.score[flagged], kind="stable")][:SUSPICIOUS_SHOWN]
+    return {"index": top.tolist(), "images": splits.x_train[top].numpy()}
 
 
 def _cleaned_dataset(runner: Runner, ds, result, mode: str, job_id: str, path: Path) -> OutDataset:

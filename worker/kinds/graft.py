@@ -31,15 +31,15 @@ def run(runner: Runner, job: Job, progress: Progress, tmp: Path) -> Outcome:
     # measured on the saved bytes, rebuilt from the new architecture spec: exactly what a client downloads
     saved = load_network(path, arch)
     described = saved.describe()
-    rows, metrics = compare_networks({"model": ("model", net), "grafted": (report.layer, saved)},
-                                     splits, labels, device, progress)
+    rows, metrics, per_class = compare_networks({"model": ("model", net), "grafted": (report.layer, saved)},
+                                                splits, labels, device, progress)
     summary = {
         "data": data, "layer": report.layer, "head": report.head, "spec": report.spec,
         "val_acc": report.val_acc, "test_acc": metrics["grafted"]["test_acc"], "chosen_by": report.chosen_by,
         "oracle": report.oracle, "last_layer_repair": report.last_layer_repair, "model": report.model,
         "model_test_acc": metrics["model"]["test_acc"],
         "gain": metrics["grafted"]["test_acc"] - metrics["model"]["test_acc"],
-        "validation": report.validation, "source_model_id": m.id,
+        "validation": report.validation, "source_model_id": m.id, "test_per_class": per_class,
     }
     rows = report.candidates + rows
     model_out = OutModel(path=path, arch=arch, layers=described["layers"], final_layer=described["final_layer"],

@@ -24,8 +24,9 @@ def run(runner: Runner, job: Job, progress: Progress, tmp: Path) -> Outcome:
     path = tmp / f"repaired{FILE_SUFFIXES[edited.save_format]}"
     fmt = edited.save(path)
     # what is reported is measured on the saved bytes, exactly what a client downloads
-    rows, metrics = compare_networks({"model": ("model", net), "repaired": (m.final_layer, load_network(path, m.arch))},
-                                     splits, labels, device, progress)
+    rows, metrics, per_class = compare_networks(
+        {"model": ("model", net), "repaired": (m.final_layer, load_network(path, m.arch))}, splits, labels, device,
+        progress)
     summary = {
         "data": data,
         "model_test_acc": metrics["model"]["test_acc"],
@@ -33,6 +34,7 @@ def run(runner: Runner, job: Job, progress: Progress, tmp: Path) -> Outcome:
         "gain": metrics["repaired"]["test_acc"] - metrics["model"]["test_acc"],
         "repair": report.to_dict(),
         "source_model_id": m.id,
+        "test_per_class": per_class,
     }
     model_out = OutModel(path=path, arch=m.arch, layers=m.layers, final_layer=m.final_layer,
                          num_parameters=m.num_parameters, format=fmt,

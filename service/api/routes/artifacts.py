@@ -19,11 +19,12 @@ DOWNLOAD_HEADERS = {
     "Content-Disposition": {"description": "attachment; filename=...", "schema": {"type": "string"}},
     "Content-Length": {"schema": {"type": "integer"}},
 }
-# what artifacts are: result tables (CSV), plots (PNG), weights and checkpoints (safetensors)
-ARTIFACT_MEDIA_TYPES = ("application/octet-stream", "text/csv", "image/png")
+# what artifacts are: result tables (CSV), plots (PNG), reports (HTML), weights and checkpoints (safetensors)
+ARTIFACT_MEDIA_TYPES = ("application/octet-stream", "text/csv", "image/png", "text/html")
 
 
-def blob_response(storage: Storage, sha256: str, size: int, media_type: str, filename: str) -> StreamingResponse:
+def blob_response(storage: Storage, sha256: str, size: int, media_type: str, filename: str,
+                  disposition: str = "attachment", headers: dict[str, str] | None = None) -> StreamingResponse:
     try:
         chunks = storage.iter_bytes(sha256)
     except BlobNotFound as e:
@@ -32,7 +33,8 @@ def blob_response(storage: Storage, sha256: str, size: int, media_type: str, fil
         "Content-Length": str(size),
         "ETag": f'"{sha256}"',
         "X-Content-SHA256": sha256,
-        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Content-Disposition": f'{disposition}; filename="{filename}"',
+        **(headers or {}),
     })
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
 from ...schemas import Health
@@ -45,3 +45,16 @@ def readyz(db: DbDep, storage: StorageDep, celery: CeleryDep, settings: Settings
     ok = all(v.startswith("ok") for v in checks.values())
     return JSONResponse(Health(status="ok" if ok else "unavailable", checks=checks).model_dump(),
                         status_code=200 if ok else 503)
+
+
+@router.get("/metrics", operation_id="metrics", response_class=Response,
+            responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}},
+                             "description": "Prometheus text exposition format"}})
+def metrics(request: Request) -> Response:
+    """Prometheus metrics: HTTP requests by route template and status, their latency, and the jobs
+    in the database (by kind and status, running ones by stage, durations of finished ones by kind
+    and end state) and the live workers. No key needed: keep it off the public network."""
+    from prometheus_client.exposition import choose_encoder
+
+    encode, content_type = choose_encoder(request.headers.get("accept", ""))
+    return Response(encode(request.app.state.metrics), media_type=content_type)

@@ -7,24 +7,25 @@ import numpy as np
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 from sqlalchemy import func, select, update
 
 from ... import crud
 from ...errors import ApiError
-from ...inspect_uploads import plan_architecture
-from ...models import Dataset, Job, Model, utcnow
+from ...inspect_uploads import check_graftable, plan_architecture
+from ...models import Artifact, Dataset, Job, Model, utcnow
 from ...openapi import errors
 from ...queue import enqueue_job
 from ...schemas import (AuditJobCreate, DynamicsJobCreate, GraftJobCreate, JobCreate, JobKind, JobOut, JobPage,
                         JobResult, JobStatus, MidwayJobCreate, ProbeJobCreate, RepairJobCreate, TrainJobCreate,
                         job_out, job_result)
-from ..deps import CeleryDep, DbDep, OwnerDep, SettingsDep
+from ..deps import CeleryDep, DbDep, OwnerDep, SettingsDep, StorageDep
+from .artifacts import DOWNLOAD_HEADERS, blob_response
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
 JOB_LINKS = {op: {"operationId": op, "parameters": {"job_id": "$response.body#/id"}}
-             for op in ("getJob", "cancelJob", "getJobResult", "getJobResultCsv")}
+             for op in ("getJob", "cancelJob", "getJobResult", "getJobResultCsv", "getJobReport")}
 
 
 def _check_compatible(model: Model, dataset: Dataset, field: str = "dataset_id") -> None:
@@ -77,10 +78,14 @@ def _check_read_out(model: Model, body: AuditJobCreate | GraftJobCreate) -> None
     layer = p.layer if isinstance(p.layer, list) else ([] if p.layer == "auto" else [p.layer])
     _check_layers(model, layer, "params.layer")
     _check_layers(model, p.layers)
-    if isinstance(body, GraftJobCreate) and (model.format == "onnx" or model.arch.get("cut") is not None):
+    if not isinstance(body, GraftJobCreate):
+        return
+    if model.format == "onnx" or model.arch.get("cut") is not None:
         what = "an ONNX graph" if model.format == "onnx" else "already a grafted network"
         raise ApiError(422, "not_graftable", f"model {model.id} is {what}: a graft cuts one of latentgen's "
                        "torch architectures (upload the weights with their arch); it can still be probed", "model_id")
+    for i, cut in enumerate(layer or p.layers or ()):
+        check_graftable(model.arch, cut, "params.layer" if layer else f"params.layers.{i}")
 
 
 @router.post(
@@ -256,3 +261,36 @@ def get_job_result_csv(job_id: str, owner: OwnerDep, db: DbDep) -> Response:
     columns = job.result.get("columns") or crud.result_columns(rows)
     return Response(_rows_csv(columns, rows), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="job-{job.id}.csv"'})
+
+
+# the report is shown in a browser from the API's origin: it may load nothing and run nothing
+# (latentgen.html_report.CSP, which the page declares too; not imported: the API stays light)
+REPORT_HEADERS = {"Content-Security-Policy": "default-src 'none'; img-src data:; style-src 'unsafe-inline'",
+                  "X-Content-Type-Options": "nosniff"}
+REPORT_HEADER_DOCS = {
+    **DOWNLOAD_HEADERS,
+    "Content-Disposition": {"description": "inline; filename=report.html", "schema": {"type": "string"}},
+    "Content-Security-Policy": {"description": "the page may load and run nothing", "schema": {"type": "string"}},
+    "X-Content-Type-Options": {"description": "nosniff", "schema": {"type": "string"}},
+}
+
+
+@router.get(
+    "/{job_id}/report",
+    operation_id="getJobReport",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/html": {"schema": {"type": "string"}}},
+                     "headers": REPORT_HEADER_DOCS,
+                     "description": "one self-contained HTML page: figures inline, no script, nothing to fetch"},
+               **errors(401, 404, 409, 410)},
+)
+def get_job_report(job_id: str, owner: OwnerDep, db: DbDep, storage: StorageDep) -> StreamingResponse:
+    """The job's report, drawn by its worker when it succeeded: figures and tables of its result
+    (kept as its `report` artifact too). 409 while the job has not succeeded."""
+    job = _succeeded(db, job_id, owner.id)
+    report = db.scalars(select(Artifact).where(Artifact.job_id == job.id, Artifact.kind == "report")).first()
+    if report is None:
+        raise ApiError(404, "no_report", f"job {job.id} has no report: it ran before reports existed, or its "
+                       "report could not be drawn (its worker's log says why); GET its result instead", "job_id")
+    return blob_response(storage, report.sha256, report.size_bytes, "text/html; charset=utf-8", report.name,
+                         disposition="inline", headers=REPORT_HEADERS)
