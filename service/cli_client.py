@@ -18,7 +18,8 @@ from collections.abc import Callable
 from typing import Any
 
 from latentgen_client.api.datasets import create_dataset, list_datasets
-from latentgen_client.api.jobs import cancel_job, create_job, get_job, get_job_result, get_job_result_csv, list_jobs
+from latentgen_client.api.jobs import (cancel_job, create_job, get_job, get_job_report, get_job_result,
+                                      get_job_result_csv, list_jobs)
 from latentgen_client.api.models import create_model, download_model_weights, list_models
 from latentgen_client.errors import UnexpectedStatus
 from latentgen_client.models import (ArchSpec, AuditJobCreate, AuditParams, BiasMode, CleanMode, CorruptionSpec,
@@ -29,7 +30,7 @@ from latentgen_client.models import (ArchSpec, AuditJobCreate, AuditParams, Bias
 from latentgen_client.types import UNSET, File
 
 from . import cli_display as display
-from .client import ApiError, connect, download, download_url, ok, wait
+from .client import ApiError, connect, download, ok, wait
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 
@@ -252,9 +253,8 @@ def cmd_jobs_result(args) -> int:
 
 
 def cmd_report(args) -> int:
-    # GET /v1/jobs/{id}/report: a self-contained HTML page
     out = Path(args.output or f"report-{args.job}.html")
-    download_url(_client(args), f"/v1/jobs/{args.job}/report", out)
+    download(_client(args), get_job_report, args.job, out)
     display.note(f"saved the report of job {args.job} to {out}")
     return EXIT_SUCCEEDED
 
@@ -416,7 +416,7 @@ def add_client_commands(add: Callable[..., argparse.ArgumentParser], common: arg
     p.add_argument("--csv", action="store_true", help="the result's rows as CSV")
     p.set_defaults(func=cmd_jobs_result, client=True)
 
-    p = add("report", parents=[options], help="save a job's HTML report")
+    p = add("report", parents=[options], help="save a succeeded job's HTML report (a page with its figures inline)")
     p.add_argument("job", metavar="JOB")
     p.add_argument("-o", "--output", metavar="FILE", help="default: report-<JOB>.html")
     p.set_defaults(func=cmd_report, client=True)

@@ -167,6 +167,13 @@ def test_piped_upload_probe_repair_and_jobs(serve, uploaded, digits_mlp, tmp_pat
     result = latentgen(serve, tmp_path, "jobs", "result", job_id)
     assert best_row in result.stdout.splitlines(), result.stdout
 
+    # the report: a page of its own, saved where -o says, else as report-<JOB>.html
+    report = latentgen(serve, tmp_path, "report", repair_id, "-o", "repair.html")
+    assert report.returncode == 0 and "to repair.html" in report.stdout, report
+    assert "<html" in (tmp_path / "repair.html").read_text().lower()
+    assert latentgen(serve, tmp_path, "report", job_id).returncode == 0
+    assert "<html" in (tmp_path / f"report-{job_id}.html").read_text().lower()
+
     # audit: -q prints the cleaned data set it made; graft: a new model, saved with -o
     audit = latentgen(serve, tmp_path, "audit", model_id, data_id, "-q")
     assert audit.returncode == 0, audit.stderr
@@ -236,6 +243,10 @@ def test_ctrl_c_detaches_and_a_canceled_job_exits_3(tmp_path):
         assert "Ctrl-C does not cancel it" in term.text
         with connect(serve.url, serve.key) as c:
             assert ok(get_job.sync_detailed(job_id, client=c)).status == "queued"
+
+        unfinished = latentgen(serve, tmp_path, "report", job_id)
+        assert unfinished.returncode == 4 and "job_status: queued" in unfinished.stderr, unfinished
+        assert not (tmp_path / f"report-{job_id}.html").exists()
 
         cancel = latentgen(serve, tmp_path, "jobs", "cancel", job_id)
         assert cancel.returncode == 0 and f"train job {job_id}: canceled" in cancel.stdout, cancel
