@@ -12,9 +12,9 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 from latentgen_client.api.datasets import create_dataset, list_datasets
@@ -81,6 +81,9 @@ def _key(args) -> str:
 
 def _submit(args, body) -> int:
     """Queue a job; unless --no-wait, follow it to its end, print its result, and exit by its end state."""
+    if getattr(args, "output", None) and args.no_wait:
+        raise UsageError("-o needs the job to finish: drop --no-wait, or save the model later with "
+                         "`latentgen jobs show JOB --wait -o FILE`")
     client = _client(args)
     job = ok(create_job.sync_detailed(client=client, body=body))
     if args.no_wait:
@@ -124,9 +127,6 @@ def cmd_probe(args) -> int:
 
 
 def cmd_repair(args) -> int:
-    if args.output and args.no_wait:
-        raise UsageError("-o needs the job to finish: drop --no-wait, or download later with "
-                         "`latentgen jobs show ID --wait -o FILE`")
     params = RepairParams(bias=BiasMode(args.bias), batch_size=args.batch_size or UNSET)
     return _submit(args, RepairJobCreate(kind="repair", model_id=args.model, dataset_id=args.dataset, params=params))
 

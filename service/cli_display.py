@@ -140,13 +140,16 @@ def _details(title: str, record: dict, fields: list[tuple[str, Callable[[dict], 
 
 
 def _arch(a: dict) -> str:
-    return f"{a['name']} {'×'.join(map(str, a['input_shape']))} → {a['num_classes']}"
+    graft = f" cut at {a['cut']}, {a['head']} head" if a.get("cut") else ""
+    return f"{a['name']} {'×'.join(map(str, a['input_shape']))} → {a['num_classes']}{graft}"
 
 
 def _labels(d: dict) -> str:
     labels = d["labels"]
     if labels["kind"] == "corruption":
         return f"corruption p={labels['p']} seed {labels['seed']}"
+    if labels["kind"] == "cleaned":
+        return f"cleaned ({labels['mode']}, {labels['n_changed']} changed)"
     return f"uploaded ({labels['sha256'][:12]}…)"
 
 
@@ -229,8 +232,8 @@ def _data_line(data: dict) -> str:
 def _validation_line(v: dict | None) -> list[str]:
     if not v:
         return []
-    return [f"choices made on a validation split of {v['n_val']} training examples and their noisy labels; "
-            "test accuracy only reported"]
+    return [(f"choices made on a validation split of {v['n_val']} training examples and their noisy labels; "
+             "test accuracy only reported")]
 
 
 def _choice(c: dict) -> str:
@@ -365,8 +368,8 @@ def _audit(r: dict) -> Shown:
             truth = [str(row["true_label"])] if known else []
             table.add_row(str(row["index"]), str(row["given"]), str(row["suggested"]), f"{row['score']:.3f}", *truth)
         tables.append(table)
-    footer = [f"scored by {s['probe']} at {s['layer']} ({s['folds']} folds, chosen by {s['chosen_by']}): "
-              f"validation {pct(s.get('val_acc'))}, test {pct(s.get('test_acc'))}"]
+    footer = [(f"scored by {s['probe']} at {s['layer']} ({s['folds']} folds, chosen by {s['chosen_by']}): "
+               f"validation {pct(s.get('val_acc'))}, test {pct(s.get('test_acc'))}")]
     footer += _validation_line(s.get("validation")) + [_data_line(s["data"])]
     if s.get("cleaned_dataset_id"):
         footer.append(f"cleaned data set: {s['cleaned_dataset_id']}")

@@ -180,7 +180,7 @@ def test_piped_upload_probe_repair_and_jobs(serve, uploaded, digits_mlp, tmp_pat
     assert audit.stdout.strip() in latentgen(serve, tmp_path, "datasets", "list", "-q").stdout.split()
     graft = latentgen(serve, tmp_path, "graft", model_id, data_id, "-o", "grafted.safetensors")
     assert graft.returncode == 0, graft.stderr
-    assert re.search(r"^│ graft +│ \S+ +│ (masc|linear) +│ +\d+\.\d% │ +\d+\.\d% │$", graft.stdout, re.M), graft.stdout
+    assert re.search(r"^│ graft +│ \S+ +│ (masc|linear) +│ +\d+\.\d% │ +\d+\.\d% │$", graft.stdout, re.MULTILINE), graft.stdout
     assert load_file(str(tmp_path / "grafted.safetensors"))
 
 
