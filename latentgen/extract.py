@@ -160,6 +160,33 @@ class ClassStatistics:
         return sum(t.element_size() * t.nelement() for t in (self.second_moments, self.sums, self.counts))
 
 
+STATISTICS_FIELDS = ("second_moments", "sums", "counts")
+
+
+def save_statistics(stats: dict[str, ClassStatistics], path, metadata: dict[str, str] | None = None) -> None:
+    """Write named `ClassStatistics` (e.g. one per layer) to a safetensors file, exactly: what
+    `load_statistics` reads back sums as the original would."""
+    from safetensors.torch import save_file
+
+    tensors = {f"{name}/{field}": getattr(st, field).detach().cpu().contiguous()
+               for name, st in stats.items() for field in STATISTICS_FIELDS}
+    save_file(tensors, str(path), metadata=metadata)
+
+
+def load_statistics(path, device=None) -> dict[str, ClassStatistics]:
+    """The named `ClassStatistics` that `save_statistics` wrote."""
+    from safetensors.torch import load_file
+
+    tensors = load_file(str(path), device=str(resolve_device(device)))
+    stats: dict[str, ClassStatistics] = {}
+    for name in dict.fromkeys(key.rsplit("/", 1)[0] for key in tensors):
+        st = ClassStatistics.__new__(ClassStatistics)
+        st.second_moments, st.sums, st.counts = (tensors[f"{name}/{field}"] for field in STATISTICS_FIELDS)
+        st.num_classes, st.dim = st.sums.shape
+        stats[name] = st
+    return stats
+
+
 def class_statistics(model: Network | nn.Module, data, labels, layers: Sequence[str], num_classes: int | None = None,
                      batch_size: int = 256, device=None, dtype=torch.float64,
                      progress: Progress | None = None) -> dict[str, ClassStatistics]:

@@ -16,7 +16,7 @@ from torch import nn
 
 from latentgen.corruption import CorruptedLabels
 from latentgen.data import Splits
-from latentgen.extract import (Progress, class_statistics, extract, forward_batches, list_layers,
+from latentgen.extract import (ClassStatistics, Progress, class_statistics, extract, forward_batches, list_layers,
                                statistics_are_smaller)
 from latentgen.metrics import label_metrics
 from latentgen.networks import Network, as_network
@@ -64,6 +64,25 @@ def fit_probes(model: Network | nn.Module, x_train: torch.Tensor, train_labels: 
     return fitted
 
 
+def fit_from_statistics(stats: Mapping[str, ClassStatistics], probes: Sequence[str],
+                        probe_options: Mapping[str, dict] | None = None,
+                        progress: Progress | None = None) -> dict[tuple[str, str], object]:
+    """Spectral probes (MASC, linear) fitted on each layer's class statistics, keyed by (layer,
+    probe name): statistics summed over any split of the data fit the same probes as one pass."""
+    probe_options = dict(probe_options or {})
+    not_spectral = [p for p in probes if p not in SPECTRAL_PROBES]
+    if not_spectral:
+        raise ValueError(f"probes {not_spectral} need the activations, not class statistics")
+    fitted: dict[tuple[str, str], object] = {}
+    total = len(stats) * len(probes)
+    for layer, st in stats.items():
+        for name in probes:
+            fitted[(layer, name)] = make_probe(name, **probe_options.get(name, {})).fit_statistics(st)
+            if progress:
+                progress("fit", len(fitted), total)
+    return fitted
+
+
 def predict_probes(model: Network | nn.Module, x: torch.Tensor, fitted: Mapping[tuple[str, str], object], batch_size: int = 256,
                    device=None, progress: Progress | None = None, stage: str = "predict") -> dict[tuple[str, str], np.ndarray]:
     """Predictions of the model (key ("model", "model")) and of every fitted probe on `x`, streamed."""
@@ -90,6 +109,13 @@ def probe_model(model: Network | nn.Module, splits: Splits, labels: CorruptedLab
     fitted = fit_probes(model, splits.x_train, labels.labels, layers, probes, probe_options,
                         num_classes=max(splits.num_classes, int(labels.labels.max()) + 1),
                         batch_size=batch_size, device=device, progress=progress)
+    return score_probes(model, splits, labels, fitted, batch_size, device, progress)
+
+
+def score_probes(model: Network | nn.Module, splits: Splits, labels: CorruptedLabels,
+                 fitted: Mapping[tuple[str, str], object], batch_size: int = 256, device=None,
+                 progress: Progress | None = None) -> list[dict]:
+    """`probe_model`'s rows for probes already fitted (by `fit_probes` or `fit_from_statistics`)."""
     pred_train = predict_probes(model, splits.x_train, fitted, batch_size, device, progress, "predict_train")
     pred_test = predict_probes(model, splits.x_test, fitted, batch_size, device, progress, "predict_test")
     rows = []

@@ -155,11 +155,19 @@ def validation_rows(model: Network | nn.Module, splits: Splits, labels: Corrupte
     model's own (layer and probe "model"). Beside `report.probe_model`'s rows, `select_best`
     chooses on them and reports test accuracy."""
     val = resolve_validation(validation, len(splits.x_train))
-    fit, held = val.fit_indices, val.indices
+    fit = val.fit_indices
     num_classes = max(splits.num_classes, int(labels.labels.max()) + 1)
     layers = as_network(model).default_probe_layers() if layers is None else list(layers)
     fitted = fit_probes(model, splits.x_train[fit], labels.labels[fit], layers, list(probes), probe_options,
                         num_classes=num_classes, batch_size=batch_size, device=device, progress=progress)
+    return validation_scores(model, splits, labels, val, fitted, batch_size, device, progress)
+
+
+def validation_scores(model: nn.Module, splits: Splits, labels: CorruptedLabels, val: "Validation",
+                      fitted: Mapping[tuple[str, str], object], batch_size: int = 256, device=None,
+                      progress: Progress | None = None) -> list[dict]:
+    """`validation_rows` for probes already fitted on the training examples outside `val`."""
+    held = val.indices
     predicted = predict_probes(model, splits.x_train[held], fitted, batch_size, device, progress, "predict_validation")
     return [{"layer": layer, "probe": probe, "metric": "val_acc", "value": float(np.mean(pred == labels.labels[held]))}
             for (layer, probe), pred in [((MODEL, MODEL), predicted[(MODEL, MODEL)]), *((k, predicted[k]) for k in fitted)]]

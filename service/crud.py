@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from .errors import not_found
-from .models import Artifact, Dataset, Model, Worker, utcnow
+from .models import Artifact, Dataset, Job, JobPart, Model, Worker, utcnow
 
 T = TypeVar("T")
 
@@ -39,9 +39,18 @@ def blob_referenced(db: Session, sha256: str) -> bool:
         return True
     if db.scalars(select(Artifact.id).where(Artifact.sha256 == sha256).limit(1)).first():
         return True
+    if db.scalars(select(JobPart.job_id).where(JobPart.blob == sha256).limit(1)).first():
+        return True  # a running job's scratch
     return db.scalars(
         select(Dataset.id).where(or_(Dataset.sha256 == sha256, Dataset.labels_sha256 == sha256)).limit(1)
     ).first() is not None
+
+
+def unfinished_parts():
+    """A condition on a job row: its current attempt has parts still queued or running (it is spread
+    over workers). Such a job is alive while its parts are, whatever its own lease says."""
+    return exists().where(JobPart.job_id == Job.id, JobPart.job_attempt == Job.attempts,
+                          JobPart.status.in_(("queued", "running")))
 
 
 def job_artifacts(db: Session, job_id: str) -> list[Artifact]:

@@ -134,6 +134,29 @@ class Job(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class JobPart(Base):
+    """One part of a job spread over many workers (a checkpoint, a shard of the data), created by
+    the job's attempt `job_attempt`. A part is claimed (queued -> running, attempts + 1) and leased
+    like a job; its result is kept on the row (`result`) or, when large, in the object store
+    (`blob`, scratch: removed when the job ends)."""
+    __tablename__ = "job_parts"
+    __table_args__ = (Index("ix_job_parts_status_lease", "status", "lease_expires_at"),)
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_attempt: Mapped[int] = mapped_column(Integer)
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # queued, running, done, failed (for good), canceled
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    blob: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    worker: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Artifact(Base):
     __tablename__ = "artifacts"
     __table_args__ = (UniqueConstraint("job_id", "name", name="uq_artifacts_job_name"),)

@@ -12,6 +12,7 @@ from celery import Celery
 from .core.config import Settings
 
 RUN_JOB = "latentgen.run_job"
+RUN_PART = "latentgen.run_part"
 
 
 def make_celery(settings: Settings) -> Celery:
@@ -48,3 +49,18 @@ def enqueue_job(app: Celery, job_id: str, queue: str) -> None:
     # the job id doubles as the task id: a duplicate delivery is recognisable and the task is idempotent
     app.send_task(RUN_JOB, args=[job_id], queue=queue, task_id=job_id,
                   retry=True, retry_policy={"max_retries": 2, "interval_start": 0.2})
+
+
+def part_signature(app: Celery, job_id: str, attempt: int, number: int, queue: str):
+    """The message of one part of a job's attempt `attempt`; its task id names all three."""
+    return app.signature(RUN_PART, args=[job_id, attempt, number], queue=queue,
+                         task_id=f"{job_id}-{attempt}-{number}")
+
+
+def enqueue_parts(app: Celery, job_id: str, attempt: int, numbers, queue: str) -> None:
+    """Publish the parts together (a Celery group): every worker on the queue takes some. No chord:
+    the part that finds all parts done merges, so no result backend is needed."""
+    from celery import group
+
+    group(part_signature(app, job_id, attempt, n, queue) for n in numbers).apply_async(
+        retry=True, retry_policy={"max_retries": 2, "interval_start": 0.2})

@@ -19,17 +19,17 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 from sqlalchemy import and_, delete, func, or_, select, update
 
 from service.core.config import Settings, get_settings
-from service.crud import blob_referenced
+from service.crud import blob_referenced, unfinished_parts
 from service.db import make_engine, make_sessionmaker
 from service.models import Artifact, Dataset, Job, Model, utcnow
 from service.storage import make_storage, stage_file
-from worker.kinds import run_kind
+from worker.kinds import run_kind, split_kind
 
 log = logging.getLogger("latentgen.worker")
 
@@ -130,12 +130,15 @@ class Lease(threading.Thread):
         self.runner, self.job_id, self.attempt = runner, job_id, attempt
         self._halt = threading.Event()
 
+    def renew(self, s) -> None:
+        s.execute(update(Job).where(*self.runner.held(self.job_id, self.attempt))
+                  .values(lease_expires_at=self.runner.lease_end()))
+
     def run(self) -> None:
         while not self._halt.wait(self.runner.settings.job_lease_s / 3):
             try:
                 with self.runner.sessions() as s:
-                    s.execute(update(Job).where(*self.runner.held(self.job_id, self.attempt))
-                              .values(lease_expires_at=self.runner.lease_end()))
+                    self.renew(s)
                     s.commit()
             except Exception:  # noqa: BLE001 - the database is back at the next renewal
                 log.warning("job %s: lease renewal failed", self.job_id, exc_info=True)
@@ -176,36 +179,41 @@ class Runner:
             return "skipped"
         attempt = job.attempts
         log.info("job %s: %s, attempt %d", job.id, job.kind, attempt)
+        return self.guarded(job.id, attempt, lambda: self._start(job, attempt))
+
+    def _start(self, job: Job, attempt: int) -> str:
+        if (specs := split_kind(job.kind)(self, job)) is not None:
+            # spread over the workers: the parts run, and the last one done merges
+            from worker.fanout import fan_out
+
+            return fan_out(self, job, attempt, specs)
         progress = Progress(self, job.id, attempt)
+        with Lease(self, job.id, attempt), \
+                tempfile.TemporaryDirectory(prefix=f"job-{job.id}-", dir=self.cache) as tmp:
+            outcome = run_kind(job.kind)(self, job, progress, Path(tmp))
+            return self._finish(job, attempt, outcome)
+
+    def guarded(self, job_id: str, attempt: int, body: Callable[[], str]) -> str:
+        """`body()`, with a cancel (or a reclaim) and a failure recorded as the job's end."""
         try:
-            with Lease(self, job.id, attempt), \
-                    tempfile.TemporaryDirectory(prefix=f"job-{job.id}-", dir=self.cache) as tmp:
-                outcome = run_kind(job.kind)(self, job, progress, Path(tmp))
-                if (report := self.report(job, outcome, Path(tmp) / "report.html")) is not None:
-                    outcome.artifacts.append(report)
-                return self._finish(job, attempt, outcome)
+            return body()
         except JobCanceled:
             log.info("job %s: canceled (or reclaimed)", job_id)
             return "canceled"
-        except (ValueError, KeyError, FileNotFoundError) as e:  # DataError is a ValueError: bad input
-            log.warning("job %s failed on its input: %s", job_id, e)
-            self._fail(job_id, attempt, "invalid_input", f"{type(e).__name__}: {e}")
-            return "failed"
         except Exception as e:  # noqa: BLE001 - recorded on the row, never lost
-            log.error("job %s crashed:\n%s", job_id, traceback.format_exc())
-            # the details (SQL, paths, parameters) stay in the worker's log
-            self._fail(job_id, attempt, "internal_error",
-                       f"the job failed on the server ({type(e).__name__}); its worker's log has the details")
+            self._fail(job_id, attempt, *failure(e, f"job {job_id}"))
             return "failed"
 
     def _claim(self, job_id: str) -> Job | None:
         """queued -> running with a fresh lease (attempts + 1): of concurrent deliveries, one wins.
-        A running job whose lease has run out is taken over too (its worker died)."""
+        A running job whose lease has run out is taken over too (its worker died), unless its parts
+        still run (it is spread over workers)."""
         now = utcnow()
         with self.sessions() as s:
             res = s.execute(
                 update(Job).where(Job.id == job_id, or_(
-                    Job.status == "queued", and_(Job.status == "running", Job.lease_expires_at < now))).values(
+                    Job.status == "queued",
+                    and_(Job.status == "running", Job.lease_expires_at < now, ~unfinished_parts()))).values(
                     status="running", attempts=Job.attempts + 1, started_at=func.coalesce(Job.started_at, now),
                     updated_at=now, error=None, progress_stage="starting", progress_current=0, progress_total=0,
                     lease_expires_at=self.lease_end(), worker=self.name[:200])
@@ -232,6 +240,14 @@ class Runner:
             st.discard()
 
     def _finish(self, job: Job, attempt: int, out: Outcome) -> str:
+        """The job's report drawn, then its outcome stored and committed (whether it ran whole or
+        in parts)."""
+        with tempfile.TemporaryDirectory(prefix=f"report-{job.id}-", dir=self.cache) as tmp:
+            if (report := self.report(job, out, Path(tmp) / "report.html")) is not None:
+                out.artifacts.append(report)
+            return self._store_outcome(job, attempt, out)
+
+    def _store_outcome(self, job: Job, attempt: int, out: Outcome) -> str:
         # blobs first (content-addressed: a retry or a duplicate writes the same keys); a failed
         # commit removes those this call created and nothing references
         created: list[str] = []
@@ -417,6 +433,17 @@ class Runner:
             log.warning("job %s: report failed:\n%s", job.id, traceback.format_exc())
             return None
 
+
+
+def failure(e: Exception, what: str) -> tuple[str, str]:
+    """(code, message) for the row of a job (or part) that raised `e`: `invalid_input` for bad
+    input, which no retry mends; else `internal_error`, whose details stay in the worker's log."""
+    if isinstance(e, (ValueError, KeyError, FileNotFoundError)):  # DataError is a ValueError
+        log.warning("%s failed on its input: %s", what, e)
+        return "invalid_input", f"{type(e).__name__}: {e}"
+    log.error("%s crashed:\n%s", what, traceback.format_exc())
+    # the details (SQL, paths, parameters) stay in the worker's log
+    return "internal_error", f"the job failed on the server ({type(e).__name__}); its worker's log has the details"
 
 
 def data_summary(splits, labels) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.queue import RUN_JOB
+from service.queue import RUN_JOB, RUN_PART
 
 from .celery_app import app
 
@@ -12,3 +12,11 @@ def run_job(self, job_id: str) -> str:
     from .runner import get_runner
 
     return get_runner().run(job_id)
+
+
+@app.task(name=RUN_PART, bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def run_part(self, job_id: str, attempt: int, number: int) -> str:
+    from .fanout import run_part
+    from .runner import get_runner
+
+    return run_part(get_runner(), job_id, attempt, number)

@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     # a running job's lease: its worker renews it every third of this; a job whose lease has run out
     # (its worker died) is queued again by the API once, automatically
     job_lease_s: float = Field(default=60.0, gt=0)
+    # a part of a job spread over workers (a checkpoint, a shard) runs at most this many times before
+    # the job fails; a probe or repair job over at least this many training examples computes its
+    # class statistics in shards of this size, in parallel parts
+    part_attempts: int = Field(default=3, ge=1)
+    shard_min_examples: int = Field(default=50_000, ge=1)
     # workers record they are alive this often; /readyz counts those seen within three periods
     worker_heartbeat_s: float = Field(default=10.0, gt=0)
 
