@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from .cli_client import EXIT_CODES_HELP, add_client_commands, client_options, run
@@ -260,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, parents: list[argparse.ArgumentParser] = (), **kwargs) -> argparse.ArgumentParser:
+    def add(name: str, parents: Sequence[argparse.ArgumentParser] = (), **kwargs) -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common, *parents], **kwargs)
 
     p = add("serve", help="start the API and a worker on SQLite and a local data directory")
