@@ -190,17 +190,20 @@ class Serve:
         command = [sys.executable, *LATENTGEN[1:], "serve", "--port", str(self.port), *self.args]
         self.proc = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=open(self.log_path, "ab"),
                                      stderr=subprocess.STDOUT, start_new_session=True)
+        # /readyz also wants a live worker, which --no-worker does not start
+        ready = "/healthz" if "--no-worker" in self.args else "/readyz"
         deadline = time.monotonic() + timeout
         while True:
             try:
-                if httpx.get(self.url + "/readyz", timeout=2).status_code == 200:
+                if httpx.get(self.url + ready, timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
             assert self.proc.poll() is None, self.log_path.read_text()
             assert time.monotonic() < deadline, self.log_path.read_text()
             time.sleep(0.3)
-        self.worker_pid = int(self.log_path.read_text().rsplit("worker:   pid ", 1)[1].split(",")[0])
+        log = self.log_path.read_text()
+        self.worker_pid = int(log.rsplit("worker:   pid ", 1)[1].split(",")[0]) if "worker:   pid " in log else None
         return self
 
     def stop(self) -> None:
