@@ -419,13 +419,16 @@ class Runner:
             return None
 
     def report(self, job: Job, out: Outcome, path: Path) -> OutArtifact | None:
-        """The job's HTML report, drawn from the job as the API will show it once it has succeeded."""
+        """The job's HTML report, drawn from the job as the API will show it once it has succeeded.
+        Nothing in it depends on when it is drawn (no finish time): a job run again after its worker
+        died between storing its blobs and committing draws the same bytes, so the content-addressed
+        blob of the lost attempt is the new one, not an orphan."""
         try:
             from latentgen.html_report import render_report
 
             view = {"id": job.id, "kind": job.kind, "status": "succeeded", "params": job.params,
                     "model_id": job.model_id, "dataset_id": job.dataset_id, "source_job_id": job.source_job_id,
-                    "created_at": job.created_at, "started_at": job.started_at, "finished_at": utcnow(),
+                    "created_at": job.created_at, "started_at": job.started_at,
                     "result": {"rows": out.rows, "summary": out.summary}}
             path.write_text(render_report(clean(view), out.extras), encoding="utf-8")
             return OutArtifact("report", path.name, "text/html", path)
