@@ -23,7 +23,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # svc_helpers, whatever pytest's import mode
 
 from svc_helpers import (MNIST, P, PG_URL, REDIS_URL, SEED, Stack, WorkerProcess, _reachable,
-                         drop_queues, fresh_database, free_port)
+                         drop_queues, fresh_database, free_port, upload_dataset, upload_model)
 
 
 @pytest.fixture(scope="session")
@@ -169,3 +169,16 @@ def mlp_files(tmp_path_factory, mnist_small) -> dict[str, Path]:
     return {"safetensors": d / "mlp.safetensors", "pt": d / "mlp.pt"}
 
 
+# alice's upload of the MLP of `mlp_files` and of `mnist_small` (p = 0.4 labels), once per test module
+@pytest.fixture(scope="module")
+def model(client, alice, mlp_files) -> dict:
+    r = upload_model(client, alice, mlp_files["safetensors"], name="mlp p=0.4")
+    assert r.status_code in (200, 201), r.text
+    return r.json()
+
+
+@pytest.fixture(scope="module")
+def dataset(client, alice, mnist_small) -> dict:
+    r = upload_dataset(client, alice, mnist_small)
+    assert r.status_code == 201, r.text
+    return r.json()

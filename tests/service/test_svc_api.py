@@ -46,19 +46,6 @@ def _count(stack, cls) -> int:
         return db.scalar(select(func.count()).select_from(cls))
 
 
-@pytest.fixture(scope="module")
-def model(client, alice, mlp_files) -> dict:
-    r = upload_model(client, alice, mlp_files["safetensors"], name="mlp p=0.4")
-    assert r.status_code in (200, 201), r.text
-    return r.json()
-
-
-@pytest.fixture(scope="module")
-def dataset(client, alice, mnist_small) -> dict:
-    r = upload_dataset(client, alice, mnist_small)
-    assert r.status_code == 201, r.text
-    return r.json()
-
 
 # ------------------------------------------------------------------ contract, health, auth
 

@@ -9,21 +9,7 @@ import json
 import numpy as np
 import pytest
 
-from svc_helpers import P, upload_dataset, upload_model, wait_job
-
-
-@pytest.fixture(scope="module")
-def model(client, alice, mlp_files) -> dict:
-    r = upload_model(client, alice, mlp_files["safetensors"], name="mlp p=0.4")
-    assert r.status_code in (200, 201), r.text
-    return r.json()
-
-
-@pytest.fixture(scope="module")
-def dataset(client, alice, mnist_small) -> dict:
-    r = upload_dataset(client, alice, mnist_small)
-    assert r.status_code == 201, r.text
-    return r.json()
+from svc_helpers import P, upload_model, wait_job
 
 
 def run_job(client, headers, body: dict) -> tuple[dict, dict]:
