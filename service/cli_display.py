@@ -235,7 +235,8 @@ def _validation_line(v: dict | None) -> list[str]:
     where = {"held-out data": f"the {v['n_val']} examples of data set {v.get('dataset_id')} (never trained on)",
              "indices": f"{v['n_val']} training examples held out of training"}.get(
         v.get("source"), f"a split of {v['n_val']} training examples and their noisy labels")
-    rule = f" by the {v['rule']} rule ({v.get('rule_reason')})" if v.get("rule") == "noise ceiling" else ""
+    rule = (f" by the noise-ceiling rule (a probe agreeing with the noisy labels beyond an estimated "
+            f"{pct(v.get('noise_ceiling'))} has memorized them)" if v.get("rule") == "noise ceiling" else "")
     return [f"choices made on {where}{rule}; test accuracy only reported"]
 
 
