@@ -1,12 +1,13 @@
 # One image for the api, the worker and the one-shot services (migrate, createbucket).
-#   docker build -t latentgen .                                   # CPU torch (the default)
-#   docker build --build-arg TORCH_INDEX_URL=https://pypi.org/simple -t latentgen:gpu .  # CUDA torch
+#   docker build -t latentgen .      # torch from pip's configured index (PyPI's wheels: the CUDA build)
+#   docker build --build-arg TORCH_INDEX_URL=<an index of CPU-only torch wheels> -t latentgen:cpu .
 # Single stage on purpose: every dependency installs from a wheel, so there is nothing to compile
 # and no build toolchain to leave behind (python:3.11-slim ships none).
 FROM python:3.11-slim
 
-# where torch comes from: the CPU wheels by default; PyPI's wheels are the CUDA build
-ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
+# where torch comes from: empty, pip's own configured index; PyTorch publishes a CPU-only index,
+# whose address the builder passes (the project names no package host)
+ARG TORCH_INDEX_URL=
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
@@ -15,7 +16,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 # torch first, from the chosen index: the heaviest layer changes least
-RUN pip install --index-url "${TORCH_INDEX_URL}" torch==2.14.1 torchvision==0.29.1
+RUN pip install ${TORCH_INDEX_URL:+--index-url "$TORCH_INDEX_URL"} torch==2.14.1 torchvision==0.29.1
 
 COPY pyproject.toml alembic.ini ./
 # the dependencies next, against empty packages: this layer is rebuilt only when pyproject.toml

@@ -32,7 +32,10 @@ if ! current "$base" "$BASE_RECIPE"; then
   rootfs="$cache/rootfs"
   rm -rf "$rootfs" && mkdir -p "$cache"
   echo "debootstrap bookworm (minbase) into $rootfs"
-  debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >"$cache/debootstrap.log" 2>&1 \
+  # the mirror this machine's apt is configured with (DEBIAN_MIRROR overrides; none: debootstrap's own)
+  mirror=${DEBIAN_MIRROR:-$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n1)}
+  [ -n "$mirror" ] || mirror=$(awk '$1 == "deb" {print $2; exit}' /etc/apt/sources.list 2>/dev/null)
+  debootstrap --variant=minbase bookworm "$rootfs" ${mirror:+"$mirror"} >"$cache/debootstrap.log" 2>&1 \
     || { tail -20 "$cache/debootstrap.log"; exit 1; }
   # the host's extra CAs survive update-ca-certificates inside later builds; the bundle itself
   # serves until the ca-certificates package is installed

@@ -50,7 +50,7 @@ S3_IMAGE=docker.io/$s3_image deploy/test/images.sh
 # 3. the project's image
 step "building the project's image"
 build_started=$SECONDS
-podman build --quiet --format docker --build-arg TORCH_INDEX_URL=https://pypi.org/simple "${wheel_volumes[@]}" \
+podman build --quiet --format docker "${wheel_volumes[@]}" \
   -t localhost/latentgen:latest . >/dev/null
 size=$(podman image inspect --format '{{.Size}}' localhost/latentgen:latest)
 step "image latentgen:latest built in $((SECONDS - build_started))s: $((size / 1000000)) MB (PyPI's torch is the CUDA build)"
