@@ -38,7 +38,7 @@ bench: install
 
 # the API contract: docs/openapi.json from the app, and the Python client generated from it
 openapi: install
-	$(PY) -m service.openapi docs/openapi.json
+	$(PY) -m service.write_openapi docs/openapi.json
 	rm -rf latentgen_client
 	$(VENV)/bin/openapi-python-client generate --path docs/openapi.json --config clients/python/config.yaml \
 		--meta none --output-path latentgen_client

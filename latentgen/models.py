@@ -13,6 +13,8 @@ from typing import Any, Mapping, Sequence
 import torch
 from torch import nn
 
+from latentgen.grafted import GraftedNetwork, grafted_architecture
+
 PAPER_MODELS = ("mlp", "cnn", "alexnet", "resnet18")
 TORCHVISION_PREFIX = "torchvision:"
 
@@ -129,17 +131,16 @@ def build_model(name: str, input_shape: Sequence[int], num_classes: int, cut: st
                 head: str | None = None, components: Sequence[int] | None = None) -> nn.Module:
     """Build an untrained model. `input_shape` excludes the batch dimension, e.g. (1, 28, 28).
     With `cut` and `head` (and `components` for a "masc" head), the grafted network of
-    `latentgen.graft`: the model's blocks up to layer `cut`, then the head."""
+    `latentgen.grafted`: the model's blocks up to layer `cut`, then the head."""
     input_shape = tuple(int(s) for s in input_shape)
     if len(input_shape) not in (1, 3) or min(input_shape, default=0) < 1:
         raise ValueError(f"input_shape must be (C, H, W) or (F,) with positive sizes, got {input_shape}")
     if num_classes < 2:
         raise ValueError(f"num_classes must be at least 2, got {num_classes}")
     if cut is not None or head is not None or components is not None:
-        from latentgen.graft import grafted_architecture  # graft builds on this module
-
-        return grafted_architecture(build_model(name, input_shape, num_classes), input_shape, num_classes,
-                                    cut, head, components)
+        network = build_model(name, input_shape, num_classes)
+        return grafted_architecture(network, default_probe_layers(network), input_shape, num_classes, cut, head,
+                                    components)
     if name.startswith(TORCHVISION_PREFIX):
         return _torchvision(name[len(TORCHVISION_PREFIX):], num_classes)
     if name not in _BUILDERS:
@@ -170,8 +171,6 @@ def build_from_spec(spec: Mapping[str, Any]) -> nn.Module:
 def final_linear(model: nn.Module) -> tuple[str, nn.Linear]:
     """The model's final `nn.Linear` (the last one registered): its input is the last hidden layer.
     A grafted network's output layer is its head: linear, or a MASC head that cannot be repaired."""
-    from latentgen.graft import GraftedNetwork  # graft builds on this module
-
     if isinstance(model, GraftedNetwork):
         if not isinstance(model.head, nn.Linear):
             raise ValueError(f"the model's output layer is a {type(model.head).__name__}, not an nn.Linear")

@@ -107,27 +107,3 @@ def install(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m service.openapi [PATH]`: write the document (default: docs/openapi.json)."""
-    import json
-    import sys
-    import tempfile
-
-    from .core.config import Settings
-    from .main import create_app
-
-    args = sys.argv[1:] if argv is None else argv
-    path = args[0] if args else "docs/openapi.json"
-    with tempfile.TemporaryDirectory() as home:
-        app = create_app(Settings(home=home))
-        text = json.dumps(app.openapi(), indent=2, sort_keys=False) + "\n"
-        app.state.engine.dispose()
-    with open(path, "w") as f:
-        f.write(text)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
