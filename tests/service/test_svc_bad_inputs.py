@@ -50,6 +50,26 @@ def zip_bomb() -> bytes:
     return buf.getvalue()
 
 
+def huge_shape() -> bytes:
+    """An npz whose x_train header declares (4, 2**62) values (4·2**62 wraps to 0 in int64) and holds none."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        header = io.BytesIO()
+        np.lib.format.write_array_header_1_0(header, {"descr": "<f4", "fortran_order": False, "shape": (4, 2**62)})
+        z.writestr("x_train.npy", header.getvalue())
+        for key in ("y_train", "x_test", "y_test"):
+            z.writestr(f"{key}.npy", _npy(np.zeros(4, np.int64)))
+    return buf.getvalue()
+
+
+def inflating() -> bytes:
+    """Images of zeros, deflated: each member inflates about a thousand times."""
+    buf = io.BytesIO()
+    np.savez_compressed(buf, x_train=np.zeros((20, 64, 64), np.float32), y_train=np.zeros(20, np.int64),
+                        x_test=np.zeros((10, 64, 64), np.float32), y_test=np.zeros(10, np.int64))
+    return buf.getvalue()
+
+
 def _npy(arr: np.ndarray) -> bytes:
     buf = io.BytesIO()
     np.save(buf, arr)
@@ -208,6 +228,10 @@ CASES: list[Case] = [
     dataset_case("dataset: train and test shapes differ", 422, "file", "sample shapes differ", spec=LABELS,
                  file=npz(x_test=np.zeros((10, 7, 7), np.float32))),
     dataset_case("dataset: a zip bomb", 422, "file", "over the limit of 20", spec=LABELS, file=zip_bomb()),
+    dataset_case("dataset: a shape of 2**64 values", 422, "file", "x_train holds 18,446,744,073,709,551,616 values",
+                 spec=LABELS, file=huge_shape()),
+    dataset_case("dataset: images that inflate a thousandfold", 422, "file", "over the limit of 100",
+                 spec=LABELS, file=inflating()),
     dataset_case("dataset: train_labels of the wrong length", 422, "train_labels", "training set has 20",
                  spec={}, file=npz(), train_labels=_npy(np.zeros(7, np.int64))),
     dataset_case("dataset: digits train_labels of the wrong length", 422, "train_labels", "training set has 1400",

@@ -72,3 +72,35 @@ def test_readyz_is_503_without_a_live_worker(server):
     assert r.status_code == 503 and r.json()["checks"]["workers"] == "error: no worker alive"
     assert {k: v for k, v in r.json()["checks"].items() if k != "workers"} == {
         "database": "ok", "broker": "ok", "storage": "ok"}
+
+
+def test_npz_labels_are_streamed_not_held(tmp_path):
+    """96 MB of labels (12 M int64, deflated to a few hundred KB) with their 12 M one-pixel images: the
+    check never holds the labels whole (it used to keep every chunk, then concatenate them), only a
+    few of its 16 MiB chunks at a time."""
+    import io
+    import tracemalloc
+    import zipfile
+
+    import numpy as np
+
+    from service.inspect_uploads import inspect_npz
+
+    n = 12_000_000
+    path = tmp_path / "many.npz"
+    with zipfile.ZipFile(path, "w") as z:
+        for key, arr, how in (("x_train", np.zeros((n, 1), np.uint8), zipfile.ZIP_STORED),
+                              ("y_train", np.arange(n, dtype=np.int64) % 10, zipfile.ZIP_DEFLATED),
+                              ("x_test", np.zeros((2, 1), np.uint8), zipfile.ZIP_STORED),
+                              ("y_test", np.zeros(2, np.int64), zipfile.ZIP_STORED)):
+            buf = io.BytesIO()
+            np.save(buf, arr)
+            z.writestr(f"{key}.npy", buf.getvalue(), compress_type=how)
+    tracemalloc.start()
+    try:
+        info = inspect_npz(path)
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert info["n_train"] == n and info["num_classes"] == 10
+    assert peak < 64 << 20 < 8 * n
