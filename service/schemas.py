@@ -549,7 +549,7 @@ class Progress(BaseModel):
 
 
 class JobError(BaseModel):
-    code: str = Field(description="invalid_input, internal_error, ...")
+    code: str = Field(description="invalid_input, time_limit, resource_exhausted, worker_lost, internal_error")
     message: str
 
 

@@ -159,8 +159,8 @@ def sync_detailed(
 ) -> Response[AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]:
     """ Cancel Job
 
-     Cancel a queued or running job. The row is marked at once; a running worker sees it at its
-    next progress report, stops, and writes nothing more.
+     Cancel a queued or running job. The row is marked at once; a running job's process is killed
+    within seconds (LATENTGEN_CANCEL_POLL_S), whatever it is doing, and writes nothing more.
 
     Args:
         job_id (str):
@@ -193,8 +193,8 @@ def sync(
 ) -> AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse | None:
     """ Cancel Job
 
-     Cancel a queued or running job. The row is marked at once; a running worker sees it at its
-    next progress report, stops, and writes nothing more.
+     Cancel a queued or running job. The row is marked at once; a running job's process is killed
+    within seconds (LATENTGEN_CANCEL_POLL_S), whatever it is doing, and writes nothing more.
 
     Args:
         job_id (str):
@@ -222,8 +222,8 @@ async def asyncio_detailed(
 ) -> Response[AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]:
     """ Cancel Job
 
-     Cancel a queued or running job. The row is marked at once; a running worker sees it at its
-    next progress report, stops, and writes nothing more.
+     Cancel a queued or running job. The row is marked at once; a running job's process is killed
+    within seconds (LATENTGEN_CANCEL_POLL_S), whatever it is doing, and writes nothing more.
 
     Args:
         job_id (str):
@@ -256,8 +256,8 @@ async def asyncio(
 ) -> AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse | None:
     """ Cancel Job
 
-     Cancel a queued or running job. The row is marked at once; a running worker sees it at its
-    next progress report, stops, and writes nothing more.
+     Cancel a queued or running job. The row is marked at once; a running job's process is killed
+    within seconds (LATENTGEN_CANCEL_POLL_S), whatever it is doing, and writes nothing more.
 
     Args:
         job_id (str):

@@ -202,8 +202,8 @@ def get_job(job_id: str, owner: OwnerDep, db: DbDep):
 @router.post("/{job_id}/cancel", operation_id="cancelJob", response_model=JobOut,
              responses=errors(401, 404, 409))
 def cancel_job(job_id: str, owner: OwnerDep, db: DbDep):
-    """Cancel a queued or running job. The row is marked at once; a running worker sees it at its
-    next progress report, stops, and writes nothing more."""
+    """Cancel a queued or running job. The row is marked at once; a running job's process is killed
+    within seconds (LATENTGEN_CANCEL_POLL_S), whatever it is doing, and writes nothing more."""
     job = crud.get_owned(db, Job, job_id, owner.id, "job")
     now = utcnow()
     res = db.execute(
