@@ -1,7 +1,8 @@
 """Bounded jobs, with real processes (`latentgen serve`: its Celery worker, one pool process, and the
 process of its own each job runs in): a job that hangs in native code ends at its kind's time limit
 or at once when canceled, a memory bomb fails its job and not the worker, a job that keeps losing
-its process fails after LATENTGEN_MAX_ATTEMPTS; each time another owner's job runs right after.
+its process fails after LATENTGEN_MAX_ATTEMPTS; each time another owner's job runs right after. And
+one `latentgen serve` per home: a second refuses, a stale pid file kills nothing.
 
 The hang and the bomb are ONNX graphs that pass the upload's checks (its dry run feeds zeros) and
 misbehave on real data: a Loop whose trip count is the input's sum × 1e12, and a ConstantOfShape of
@@ -12,14 +13,17 @@ from __future__ import annotations
 import io
 import os
 import signal
+import subprocess
+import sys
 import time
 
+import httpx
 import numpy as np
 import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from svc_helpers import Serve, alive, child_pids, orphan_blobs
+from svc_helpers import LATENTGEN, ROOT, Serve, alive, child_pids, orphan_blobs
 from test_svc_chaos import LEASE, TRAIN, Api, training
 
 PROBE_LIMIT_S = 30
@@ -229,3 +233,40 @@ def test_embedded_job_that_keeps_losing_its_process_fails_after_max_attempts(ser
     print(f"\npoison pill: failed after {job['attempts']} attempts: {job['error']['message']}")
     _next_owner_runs(bob, bob_digits, serve)
 
+
+# ---------------------------------------------------------------- one serve per home
+
+
+@pytest.mark.timeout(600)
+def test_embedded_second_serve_on_a_home_refuses_and_touches_nothing(tmp_path):
+    first = Serve(tmp_path / "home", tmp_path / "first.log").start()
+    try:
+        pid_file = (first.home / "worker.pid").read_text()
+        second = Serve(first.home, tmp_path / "second.log")
+        out = subprocess.run([sys.executable, *LATENTGEN[1:], "serve", "--port", str(second.port)], cwd=ROOT,
+                             env=second.env, capture_output=True, text=True, timeout=120)
+        assert out.returncode != 0
+        assert f"another serve (pid {first.proc.pid}) runs on the home" in out.stderr
+        # the first serve's worker, its pid file and its answers are as they were
+        assert alive(first.worker_pid) and (first.home / "worker.pid").read_text() == pid_file
+        assert httpx.get(first.url + "/readyz").status_code == 200
+    finally:
+        first.stop()
+
+
+@pytest.mark.timeout(600)
+def test_embedded_stale_worker_pid_of_another_process_is_left_alone(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    # a process in a group of its own, as a worker would be, whose pid the file names but whose start
+    # time it does not: the pid was reused
+    other = subprocess.Popen(["sleep", "600"], start_new_session=True)
+    try:
+        (home / "worker.pid").write_text(f"{other.pid} 1\n")
+        serve = Serve(home, tmp_path / "serve.log").start()
+        serve.stop()
+        assert alive(other.pid)
+        assert "stopped:" not in serve.log_path.read_text()
+    finally:
+        other.kill()
+        other.wait(10)
