@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     database_url: str = ""
     broker_url: str = ""
 
+    # the API's SQLite writes wait this long for another's lock, then answer 503 with Retry-After
+    sqlite_busy_timeout_s: float = Field(default=30.0, gt=0)
+
     storage: Literal["local", "s3"] = "local"
     storage_dir: Path | None = None
     s3_endpoint_url: str | None = None

@@ -104,3 +104,79 @@ def test_npz_labels_are_streamed_not_held(tmp_path):
         tracemalloc.stop()
     assert info["n_train"] == n and info["num_classes"] == 10
     assert peak < 64 << 20 < 8 * n
+
+
+def _app_client(settings):
+    from fastapi.testclient import TestClient
+
+    from service.core.security import create_key
+    from service.main import create_app
+    from service.migrate import upgrade
+
+    upgrade(settings.database_url)
+    app = create_app(settings)
+    with app.state.sessionmaker() as db:
+        key = create_key(db, "limits")[0]
+    client = TestClient(app, raise_server_exceptions=False)
+    client.headers["Authorization"] = f"Bearer {key}"
+    return app, client
+
+
+def test_database_busy_is_503_with_retry_after_in_the_error_body(tmp_path):
+    """A write that waits past the busy timeout for another's lock on the SQLite file."""
+    import sqlite3
+
+    from service.core.config import Settings
+
+    settings = Settings(home=tmp_path, sqlite_busy_timeout_s=0.5)
+    app, client = _app_client(settings)
+    holder = sqlite3.connect(tmp_path / "latentgen.db", isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # the write lock, held
+        r = client.post("/v1/datasets", files={"spec": (None, '{"source": "digits", "labels": {"p": 0.4, "seed": 0}}')})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert r.status_code == 503, r.text
+    assert r.headers["Retry-After"] == "5"
+    assert r.json()["error"]["code"] == "database_unavailable"
+    # and once the lock is gone, the same request goes through
+    r = client.post("/v1/datasets", files={"spec": (None, '{"source": "digits", "labels": {"p": 0.4, "seed": 0}}')})
+    assert r.status_code == 201, r.text
+    app.state.engine.dispose()
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 1 MiB tmpfs (mounting needs root: skipped, saying so, without it)."""
+    import subprocess
+
+    path = tmp_path / "tiny"
+    path.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(path)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.decode(errors='replace').strip()}")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", str(path)], check=True)
+
+
+def test_disk_full_is_507_in_the_error_body_and_keeps_nothing(tmp_path, tiny_disk):
+    from sqlalchemy import func, select
+
+    from service.core.config import Settings
+    from service.models import Model
+
+    settings = Settings(home=tmp_path, staging_dir=tiny_disk)
+    app, client = _app_client(settings)
+    weights = {"weights": ("w.safetensors", b"\0" * (2 << 20)),
+               "arch": (None, '{"name": "mlp", "input_shape": [1, 8, 8], "num_classes": 10}')}
+    r = client.post("/v1/models", files=weights)
+    assert r.status_code == 507, r.text
+    assert r.json()["error"]["code"] == "insufficient_storage"
+    assert list(tiny_disk.rglob("upload-*")) == []
+    with app.state.sessionmaker() as db:
+        assert db.scalar(select(func.count()).select_from(Model)) == 0
+    app.state.engine.dispose()
+    app.state.staging.close()  # its lock file is on the tmpfs
