@@ -164,7 +164,7 @@ def run_part(runner: Runner, job_id: str, attempt: int, number: int) -> str:
         with tempfile.TemporaryDirectory(prefix=f"part-{job_id}-{number}-", dir=runner.scratch.path) as tmp:
             out = run_bounded(runner, f"job {job_id} part {number}",
                               lambda: module.run_part(runner, job, spec, hold, Path(tmp)), lease,
-                              runner.settings.time_limit_s(job.kind), Path(tmp))
+                              runner.time_limit(job), Path(tmp))
             with lease:
                 blob = None
                 if out.file is not None:
@@ -282,7 +282,7 @@ def _merge(runner: Runner, job: Job, attempt: int, module) -> str:
         lease = Lease(runner, job.id, attempt)
         with tempfile.TemporaryDirectory(prefix=f"merge-{job.id}-", dir=runner.scratch.path) as tmp:
             outcome = run_bounded(runner, f"job {job.id}", lambda: merged(Path(tmp)), lease,
-                                  runner.settings.time_limit_s(job.kind), Path(tmp))
+                                  runner.time_limit(job), Path(tmp))
             # merged: the scratch goes before the job is seen succeeded
             remove_scratch(runner, job.id, attempt)
             with lease:

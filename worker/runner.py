@@ -184,6 +184,10 @@ class Runner:
 
     # ------------------------------------------------------------ lifecycle
 
+    def time_limit(self, job: Job) -> float:
+        """Each run's wall-clock limit: the kind's, or less when the job asked for less."""
+        return min(self.settings.time_limit_s(job.kind), job.time_limit_s or math.inf)
+
     def lease_end(self):
         return utcnow() + timedelta(seconds=self.settings.job_lease_s)
 
@@ -205,7 +209,7 @@ class Runner:
         lease = Lease(self, job.id, attempt)
         with tempfile.TemporaryDirectory(prefix=f"job-{job.id}-", dir=self.scratch.path) as tmp:
             done = run_bounded(self, f"job {job.id}", lambda: self._compute(job, attempt, Path(tmp)), lease,
-                               self.settings.time_limit_s(job.kind), Path(tmp))
+                               self.time_limit(job), Path(tmp))
             if isinstance(done, list):
                 # spread over the workers: the parts run, and the last one done merges
                 from worker.fanout import fan_out

@@ -184,6 +184,18 @@ def test_embedded_hanging_job_ends_at_its_time_limit(serve, alice, bob, digits, 
 
 
 @pytest.mark.timeout(900)
+def test_embedded_hanging_job_ends_at_the_time_limit_it_asked_for(serve, alice, bob, digits, bob_digits):
+    model = _model(alice, hanging_model())
+    # audit: a kind whose own limit is hours
+    job = alice.finished(alice.job({"kind": "audit", "model_id": model, "dataset_id": digits,
+                                    "params": {"layer": "relu"}, "time_limit_s": 10}))
+    assert job["status"] == "failed" and job["error"]["code"] == "time_limit", job
+    assert "time limit of 10 s" in job["error"]["message"] and job["time_limit_s"] == 10
+    assert _seconds(job) >= 10
+    _next_owner_runs(bob, bob_digits, serve)
+
+
+@pytest.mark.timeout(900)
 def test_embedded_cancel_stops_a_hanging_job_at_once(serve, alice, bob, digits, bob_digits):
     model = _model(alice, hanging_model())
     # audit: a kind whose time limit (hours) cannot end it first

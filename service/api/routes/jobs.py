@@ -160,9 +160,12 @@ def create_job(
         trained = db.get(Model, model_id) if model_id else None
         if trained is not None:
             _check_layers(trained, body.params.layers)
+    if body.time_limit_s is not None and body.time_limit_s > (limit := settings.time_limit_s(body.kind)):
+        raise ApiError(422, "invalid_params", f"time_limit_s may be at most the {body.kind} limit of {limit:g} s",
+                       "time_limit_s", limit=limit)
     job = Job(owner_id=owner.id, kind=body.kind, status="queued", queue=settings.queue_for(body.kind),
               params=body.params.model_dump(mode="json", exclude_none=True), model_id=model_id, dataset_id=dataset_id,
-              source_job_id=source_job_id)
+              source_job_id=source_job_id, time_limit_s=body.time_limit_s)
     db.add(job)
     db.commit()
     try:
