@@ -104,6 +104,43 @@ def cmd_create_key(args) -> int:
     return 0
 
 
+def cmd_keys_list(args) -> int:
+    from sqlalchemy import select
+
+    from .models import ApiKey, Owner
+
+    settings = _settings(args.home)
+    with _session(settings) as db:
+        q = select(ApiKey, Owner.name).join(Owner, Owner.id == ApiKey.owner_id).order_by(ApiKey.created_at)
+        rows = db.execute(q.where(Owner.name == args.owner) if args.owner else q).all()
+    print(f"{'prefix':10} {'owner':20} {'created':25} revoked")
+    for key, owner in rows:
+        revoked = key.revoked_at.isoformat(timespec="seconds") if key.revoked_at else "-"
+        print(f"{key.prefix:10} {owner[:20]:20} {key.created_at.isoformat(timespec='seconds'):25} {revoked}")
+    return 0
+
+
+def cmd_keys_revoke(args) -> int:
+    """Revoke the key with this prefix (`lg_<prefix>_…`, or the whole key): it gets 401 from the next
+    request on, as the key is looked up on every request."""
+    from sqlalchemy import select
+
+    from .models import ApiKey, utcnow
+
+    prefix = args.key.split("_")[1] if args.key.startswith("lg_") and args.key.count("_") >= 2 else args.key
+    settings = _settings(args.home)
+    with _session(settings) as db:
+        keys = db.scalars(select(ApiKey).where(ApiKey.prefix == prefix, ApiKey.revoked_at.is_(None))).all()
+        if len(keys) != 1:
+            print(f"latentgen keys revoke: {len(keys)} unrevoked keys have the prefix {prefix!r}; "
+                  "give the whole key", file=sys.stderr)
+            return 2
+        keys[0].revoked_at = utcnow()
+        db.commit()
+    print(f"revoked the key {prefix}", file=sys.stderr)
+    return 0
+
+
 def cmd_requeue(args) -> int:
     from .queue import make_celery
     from .requeue import requeue_jobs
@@ -315,6 +352,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--owner", default="local", help="owner name (created when new)")
     p.add_argument("--no-migrate", dest="migrate", action="store_false", help="do not upgrade the database first")
     p.set_defaults(func=cmd_create_key)
+
+    p = add("keys", help="list or revoke API keys")
+    actions = p.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    k = actions.add_parser("list", parents=[common], help="every key: its prefix, owner, creation and revocation")
+    k.add_argument("--owner", help="only this owner's keys")
+    k.set_defaults(func=cmd_keys_list)
+    k = actions.add_parser("revoke", parents=[common], help="revoke a key: it is refused (401) from its next request")
+    k.add_argument("key", metavar="PREFIX", help="the key's prefix (lg_<prefix>_…, as `keys list` shows it), or the key")
+    k.set_defaults(func=cmd_keys_revoke)
 
     p = add("migrate", help="upgrade the database to the latest schema")
     p.set_defaults(func=cmd_migrate)

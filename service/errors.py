@@ -16,7 +16,8 @@ from starlette.routing import Match
 from .schemas import JobKind
 
 log = logging.getLogger("latentgen.api")
-# how long a client should wait before retrying a request the database was too busy for
+# how long a client should wait before retrying a request the database was too busy for, or one
+# over an owner's quota
 RETRY_AFTER_S = 5
 
 
@@ -70,6 +71,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_req: Request, exc: ApiError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        if exc.status == 429:
+            headers = {"Retry-After": str(RETRY_AFTER_S)}
         return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)

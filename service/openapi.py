@@ -28,6 +28,7 @@ _DESCRIPTIONS = {
     413: "the body or an uploaded file exceeds the size limit",
     415: "the body must be multipart/form-data",
     422: "a field is invalid: `error.field` names it",
+    429: "the owner has as many queued and running jobs as allowed; retry after `Retry-After` seconds",
     500: "the server failed; its log has the details",
     503: "a dependency (the database, the broker) is busy or unavailable; retry after `Retry-After` seconds",
     507: "the server's disk is full; nothing of the request was kept",

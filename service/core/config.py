@@ -82,6 +82,11 @@ class Settings(BaseSettings):
     job_time_limits_s: dict[str, float] = {}
     job_memory_mb: int | None = Field(default=None, gt=0)
     cancel_poll_s: float = Field(default=1.0, gt=0)
+    # an owner's queued and running jobs, at most (429 with Retry-After past it)
+    max_active_jobs_per_owner: int = Field(default=100, ge=1)
+    # what GET /metrics wants as its bearer token (Prometheus' `authorization` credentials); unset:
+    # any API key
+    metrics_token: str | None = Field(default=None, min_length=16)
     # workers record they are alive this often; /readyz counts those seen within three periods
     worker_heartbeat_s: float = Field(default=10.0, gt=0)
 

@@ -180,3 +180,28 @@ def test_disk_full_is_507_in_the_error_body_and_keeps_nothing(tmp_path, tiny_dis
         assert db.scalar(select(func.count()).select_from(Model)) == 0
     app.state.engine.dispose()
     app.state.staging.close()  # its lock file is on the tmpfs
+
+
+def test_an_owner_over_its_quota_of_active_jobs_gets_429_and_others_do_not(tmp_path):
+    """No worker: jobs stay queued. Alice's third is refused; Bob's first is not; a cancel frees a place."""
+    from service.core.config import Settings
+    from service.core.security import create_key
+
+    app, alice = _app_client(Settings(home=tmp_path, max_active_jobs_per_owner=2))
+    digits = alice.post("/v1/datasets", files={"spec": (None, '{"source": "digits", "labels": {"p": 0.4, "seed": 0}}')})
+    body = {"kind": "train", "dataset_id": digits.json()["id"], "params": {"arch": {"name": "mlp"}, "max_epochs": 1}}
+    first, second = (alice.post("/v1/jobs", json=body) for _ in range(2))
+    assert first.status_code == second.status_code == 202
+    r = alice.post("/v1/jobs", json=body)
+    assert r.status_code == 429 and r.headers["Retry-After"] == "5", r.text
+    assert r.json()["error"]["code"] == "quota_exceeded" and r.json()["error"]["limit"] == 2
+    with app.state.sessionmaker() as db:
+        bob_key = create_key(db, "bob")[0]
+    bob_digits = alice.post("/v1/datasets", headers={"Authorization": f"Bearer {bob_key}"},
+                            files={"spec": (None, '{"source": "digits", "labels": {"p": 0.4, "seed": 0}}')})
+    r = alice.post("/v1/jobs", headers={"Authorization": f"Bearer {bob_key}"},
+                   json={**body, "dataset_id": bob_digits.json()["id"]})
+    assert r.status_code == 202, r.text
+    assert alice.post(f"/v1/jobs/{first.json()['id']}/cancel").status_code == 200
+    assert alice.post("/v1/jobs", json=body).status_code == 202
+    app.state.engine.dispose()

@@ -64,6 +64,16 @@ def _check_train_arch(body: TrainJobCreate | MidwayJobCreate, dataset: Dataset) 
     plan_architecture(arch, "params.arch")
 
 
+def _check_quota(db, owner_id: str, most: int) -> None:
+    """An owner may have `most` jobs queued or running: one owner's backlog cannot fill the queue.
+    (Concurrent creations may pass it by a few: each counts before the others commit.)"""
+    active = db.scalar(select(func.count()).select_from(Job).where(
+        Job.owner_id == owner_id, Job.status.in_(("queued", "running"))))
+    if active >= most:
+        raise ApiError(429, "quota_exceeded", f"you have {active} jobs queued or running, the most allowed "
+                       f"(LATENTGEN_MAX_ACTIVE_JOBS_PER_OWNER {most}); retry once some have finished", None, limit=most)
+
+
 def _check_layers(model: Model, layers: list[str] | None, field: str = "params.layers") -> None:
     unknown = [l for l in layers or () if l not in {x["name"] for x in model.layers}]
     if unknown:
@@ -95,7 +105,7 @@ def _check_read_out(model: Model, body: AuditJobCreate | GraftJobCreate) -> None
     response_model=JobOut,
     responses={202: {"description": "the job is queued; poll getJob", "links": JOB_LINKS, "headers": {
                    "Location": {"description": "the job's URL", "schema": {"type": "string"}}}},
-               **errors(400, 401, 404, 408, 413, 422, 503)},
+               **errors(400, 401, 404, 408, 413, 422, 429, 503)},
     summary="Queue a probe, repair, train, dynamics, midway, audit or graft job",
 )
 def create_job(
@@ -163,6 +173,7 @@ def create_job(
     if body.time_limit_s is not None and body.time_limit_s > (limit := settings.time_limit_s(body.kind)):
         raise ApiError(422, "invalid_params", f"time_limit_s may be at most the {body.kind} limit of {limit:g} s",
                        "time_limit_s", limit=limit)
+    _check_quota(db, owner.id, settings.max_active_jobs_per_owner)
     job = Job(owner_id=owner.id, kind=body.kind, status="queued", queue=settings.queue_for(body.kind),
               params=body.params.model_dump(mode="json", exclude_none=True), model_id=model_id, dataset_id=dataset_id,
               source_job_id=source_job_id, time_limit_s=body.time_limit_s)
