@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 import socket
 import tempfile
 import threading
@@ -508,8 +509,23 @@ def failure(e: Exception, what: str) -> tuple[str, str]:
         log.warning("%s failed on its input: %s", what, e)
         return "invalid_input", f"{type(e).__name__}: {e}"
     log.error("%s crashed:\n%s", what, traceback.format_exc())
-    # the details (SQL, paths, parameters) stay in the worker's log
-    return "internal_error", f"the job failed on the server ({type(e).__name__}); its worker's log has the details"
+    return "internal_error", f"the job failed on the server: {type(e).__name__}: {sanitized(e)}"
+
+
+# what an exception's text may not show its job's owner: paths, credentials in URLs
+_PATH = re.compile(r"(?<![\w:/])/(?:[^\s/:'\"]+/)+[^\s/:'\"]*")
+_CREDENTIALS = re.compile(r"(\w+://)[^\s/@]+@")
+
+
+def sanitized(e: Exception) -> str:
+    """The exception's text without paths or URL credentials, and, for a database error, without
+    its SQL and parameters (its class says enough): the details stay in the worker's log."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if isinstance(e, SQLAlchemyError):
+        return "a database error"
+    text = _CREDENTIALS.sub(r"\1…@", _PATH.sub("<path>", str(e)))
+    return " ".join(text.split())[:500]
 
 
 def data_summary(splits, labels) -> dict[str, Any]:

@@ -282,3 +282,20 @@ def test_embedded_stale_worker_pid_of_another_process_is_left_alone(tmp_path):
     finally:
         other.kill()
         other.wait(10)
+
+
+# ---------------------------------------------------------------- job errors
+
+
+def test_an_internal_error_tells_its_cause_without_paths_credentials_or_sql():
+    from sqlalchemy.exc import OperationalError
+
+    from worker.runner import failure
+
+    code, message = failure(RuntimeError("[ONNXRuntimeError] : 2 : Invalid rank for input: x Got: 2 Expected: 4, "
+                                         "see /srv/lg/cache/blobs/9f.onnx via s3://AKIA:hunter2@bucket/k"), "job j")
+    assert code == "internal_error"
+    assert message == ("the job failed on the server: RuntimeError: [ONNXRuntimeError] : 2 : Invalid rank for input: "
+                       "x Got: 2 Expected: 4, see <path> via s3://…@bucket/k")
+    code, message = failure(OperationalError("SELECT secret FROM owners WHERE id = ?", {"id": "x"}, None), "job j")
+    assert (code, message) == ("internal_error", "the job failed on the server: OperationalError: a database error")

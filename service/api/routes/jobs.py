@@ -3,7 +3,6 @@ from __future__ import annotations
 import csv
 import io
 
-import numpy as np
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
@@ -42,6 +41,13 @@ def _check_fits(arch: dict, dataset: Dataset, field: str, what: str) -> None:
         if n != info["num_features"]:
             raise ApiError(422, "incompatible", f"{what} ({n} values) does not match the data set's samples "
                            f"{info['sample_shape']} ({info['num_features']} values)", field)
+    if "sample_shape" in info and arch["name"] != "mlp":  # an MLP flattens whatever it is given
+        from latentgen.data import nchw_shape
+
+        shape = list(nchw_shape((1, *info["sample_shape"]))[1:])
+        if shape != list(arch["input_shape"]):
+            raise ApiError(422, "incompatible", f"{what} does not take the data set's samples, of shape {shape} "
+                           "(as N×C×H×W): the same number of values in another shape", field)
     if "num_classes" in info and info["num_classes"] > arch["num_classes"]:
         raise ApiError(422, "incompatible",
                        f"the data set has {info['num_classes']} classes but the model outputs {arch['num_classes']}",
@@ -56,9 +62,9 @@ def _check_train_arch(body: TrainJobCreate | MidwayJobCreate, dataset: Dataset) 
     if a.input_shape is not None:
         shape = list(a.input_shape)
     else:
-        from latentgen.data import to_nchw
+        from latentgen.data import nchw_shape
 
-        shape = list(to_nchw(np.zeros((1, *info["sample_shape"]), np.uint8)).shape[1:])
+        shape = list(nchw_shape((1, *info["sample_shape"]))[1:])
     arch = {"name": a.name, "input_shape": shape, "num_classes": a.num_classes or info.get("num_classes", 2)}
     _check_fits(arch, dataset, "params.arch.input_shape", f"arch input_shape {shape}")
     plan_architecture(arch, "params.arch")
