@@ -2,8 +2,9 @@
 
 Networks: validated and described by the core (`latentgen.networks.inspect_upload`: torch
 weights that must load strictly into the declared architecture, or an ONNX graph); its
-`NetworkError`s become 422s with the same code, field and details. latentgen (hence torch) is
-imported lazily, inside these functions, so importing the API never imports torch.
+`NetworkError`s become 422s with the same code, field and details. That check runs in a process of
+its own, bounded in memory and time; the planning helpers import latentgen (hence torch) lazily,
+inside them, so importing the API never imports torch.
 
 Arrays: npz/npy files are opened with ``allow_pickle=False``; every npz member is checked from its
 header and its zip entry first (value count in exact integers, how far it inflates), then streamed
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import math
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,15 +29,68 @@ NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
 MAX_INFLATION = 100
 
 
-def inspect_network(path: Path, arch: dict[str, Any] | None, max_bytes: int | None = None) -> dict[str, Any]:
+# a check's process is killed past this: loading plus the ONNX dry run, itself bounded (60 s)
+CHECK_SECONDS = 180.0
+
+
+def inspect_network(path: Path, arch: dict[str, Any] | None, max_bytes: int | None, memory_mb: int) -> dict[str, Any]:
     """`latentgen.networks.inspect_upload` (validation: the core's one loader; `arch` None: an ONNX
-    file, at most `max_bytes` long), its errors as 422s."""
+    file, at most `max_bytes` long), its errors as 422s. It runs in a process of its own, forked from
+    a server that imported the core once, with `memory_mb` of data memory and CHECK_SECONDS: a
+    network whose dry run would exhaust or hang the API fails alone."""
+    from multiprocessing.connection import wait
+
+    ctx = _checkers()
+    results, sender = ctx.Pipe(duplex=False)
+    check = ctx.Process(target=_inspect_in_child, args=(sender, str(path), arch, max_bytes, memory_mb << 20),
+                        daemon=True)
+    check.start()
+    sender.close()
+    try:
+        if not wait([results, check.sentinel], CHECK_SECONDS):
+            raise ApiError(422, "check_timeout", f"checking the network took over {CHECK_SECONDS:g} s", "weights")
+        try:
+            outcome, value = results.recv()
+        except EOFError:  # it died before it answered
+            outcome, value = "died", None
+    finally:
+        check.kill()
+        check.join()
+        results.close()
+    if outcome == "ok":
+        return value
+    if outcome == "error":
+        code, message, field, extra = value
+        raise ApiError(422, code, message, field, **extra)
+    if outcome == "died" and check.exitcode not in (-9, None):
+        raise RuntimeError(f"the network check's process died (exit status {check.exitcode})")
+    raise ApiError(422, "resource_exhausted", f"checking the network needed more memory than an upload's check may "
+                   f"use ({memory_mb} MiB, LATENTGEN_UPLOAD_CHECK_MEMORY_MB)", "weights", limit=memory_mb)
+
+
+@lru_cache
+def _checkers():
+    """Processes forked from a server process that has imported latentgen (and torch) once."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["latentgen.networks"])
+    return ctx
+
+
+def _inspect_in_child(sender, path: str, arch: dict[str, Any] | None, max_bytes: int | None, memory: int) -> None:
+    import resource
+
     from latentgen.networks import MAX_ONNX_BYTES, NetworkError, inspect_upload
 
+    resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
     try:
-        return inspect_upload(path, arch, MAX_ONNX_BYTES if max_bytes is None else max_bytes)
+        sender.send(("ok", inspect_upload(Path(path), arch, MAX_ONNX_BYTES if max_bytes is None else max_bytes)))
     except NetworkError as e:
-        raise ApiError(422, e.code, e.message, e.field, **e.extra) from e
+        sender.send(("error", (e.code, e.message, e.field, e.extra)))
+    except MemoryError:
+        sender.send(("memory", None))
+    # anything else: a traceback on stderr, and the API's 500
 
 
 def plan_architecture(arch: dict[str, Any], field: str = "arch") -> None:

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     # uploads are staged here while hashed (bounded memory); must be a local disk
     staging_dir: Path | None = None
     max_upload_bytes: int = Field(default=1 << 30, gt=0)
+    # an uploaded network is checked (loaded, an ONNX graph run once on zeros) in a process of its own
+    # with this much data memory
+    upload_check_memory_mb: int = Field(default=4096, gt=0)
     # a JSON (or any non-multipart) request body: job parameters are small
     max_json_bytes: int = Field(default=1 << 20, gt=0)
     # a client that sends nothing of its body for this long gets 408 and its connection back

@@ -28,8 +28,10 @@ from test_svc_chaos import LEASE, TRAIN, Api, training
 
 PROBE_LIMIT_S = 30
 MEMORY_MB = 3072
+UPLOAD_CHECK_MB = 1536
 BOUNDS = {**LEASE, "LATENTGEN_JOB_TIME_LIMITS_S": f'{{"probe": {PROBE_LIMIT_S}}}',
-          "LATENTGEN_JOB_MEMORY_MB": str(MEMORY_MB), "LATENTGEN_MAX_ATTEMPTS": "2"}
+          "LATENTGEN_JOB_MEMORY_MB": str(MEMORY_MB), "LATENTGEN_MAX_ATTEMPTS": "2",
+          "LATENTGEN_UPLOAD_CHECK_MEMORY_MB": str(UPLOAD_CHECK_MB)}
 QUICK_TRAIN = {**TRAIN, "max_epochs": 1}
 
 
@@ -86,6 +88,14 @@ def memory_bomb(n_floats: int) -> bytes:
                      helper.make_node("ConstantOfShape", ["shape"], ["big"],
                                       value=numpy_helper.from_array(np.array([1], np.float32))),
                      helper.make_node("ReduceSum", ["big"], ["g"], keepdims=0)], "bomb")
+
+
+def constant_bomb() -> bytes:
+    """1.6 GB of ones at once, zeros or not: the upload's own dry run meets it."""
+    return _guarded([_const("shape", [2, 200_000_000], np.int64),
+                     helper.make_node("ConstantOfShape", ["shape"], ["big"],
+                                      value=numpy_helper.from_array(np.array([1], np.float32))),
+                     helper.make_node("ReduceSum", ["big"], ["g"], keepdims=0)], "constant_bomb")
 
 
 @pytest.fixture(scope="module")
@@ -230,6 +240,18 @@ def test_embedded_memory_bomb_fails_its_job_and_the_worker_lives_on(serve, alice
     assert growth < 256 << 10
     print(f"\nmemory bomb (6 GB asked, {MEMORY_MB} MiB allowed): the worker's pool process grew {growth >> 10} MiB")
     _next_owner_runs(bob, bob_digits, serve)
+
+
+@pytest.mark.timeout(600)
+def test_embedded_upload_whose_dry_run_is_a_memory_bomb_is_refused_and_the_api_does_not_grow(serve, alice):
+    before = _rss_kib(serve.proc.pid)  # the API: serve runs it in its own process
+    r = alice.http.post("/v1/models", files={"weights": ("bomb.onnx", io.BytesIO(constant_bomb()))})
+    assert r.status_code == 422 and r.json()["error"]["field"] == "weights", r.text
+    growth = _rss_kib(serve.proc.pid) - before
+    assert growth < 256 << 10
+    print(f"\nupload memory bomb (1.6 GB at its dry run, {UPLOAD_CHECK_MB} MiB allowed): the API grew "
+          f"{growth >> 10} MiB; {r.json()['error']['code']}")
+    assert _model(alice, hanging_model())  # and the API goes on checking uploads
 
 
 @pytest.mark.timeout(900)

@@ -58,7 +58,7 @@ def create_model(
         if existing is not None:
             _same_arch(existing, arch)
         try:
-            info = inspect_network(staged.path, arch, settings.max_upload_bytes)
+            info = inspect_network(staged.path, arch, settings.max_upload_bytes, settings.upload_check_memory_mb)
         except ApiError as e:
             if arch is None and e.code == "invalid_onnx":
                 raise ApiError(422, "missing_arch", "the file is not ONNX, and torch weights need their architecture: "
