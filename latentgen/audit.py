@@ -21,11 +21,11 @@ import numpy as np
 from torch import nn
 
 from latentgen.corruption import CorruptedLabels
-from latentgen.crossfit import SCORING_PROBES, assign_folds, cross_fit, probe_scores
+from latentgen.crossfit import SCORING_PROBES, assign_folds, cross_fit, probe_scores, validation_class_scores
 from latentgen.data import Splits
 from latentgen.extract import Progress
 from latentgen.networks import Network, as_network
-from latentgen.validation import Validation, memorization_warning, resolve_validation, select_best
+from latentgen.validation import Validation, choose_on_validation, resolve_validation
 
 COLUMNS = ("index", "given", "suggested", "score", "flagged")
 MODES = ("relabel", "filter")
@@ -153,37 +153,40 @@ def audit_labels(network: Network | nn.Module, splits: Splits, labels: Corrupted
                         probe_options, batch_size, device, progress)
     test_scores, test_probabilities = probe_scores(network, splits.x_test, crossed.full, num_classes, batch_size, device,
                                                    progress)
+    val_scores, val_probabilities = validation_class_scores(network, crossed, val, num_classes, batch_size, device,
+                                                            progress)
+    val_given = val.targets(given)
     y_test = splits.y_test.numpy()
     flipped = labels.flipped if isinstance(labels, CorruptedLabels) and 0 < labels.flipped.sum() < n else None
 
-    rows, oos = [], {}
+    rows, oos, val_predictions = [], {}, {}
     for name, members in candidates.items():
         for p in probes:
             scores = oos[(name, p)] = _combine(crossed.scores, members, p)
-            values = {"val_acc": float(np.mean(scores[val.indices].argmax(1) == given[val.indices])),
+            val_predictions[(name, p)] = _combine(val_scores, members, p).argmax(1)
+            values = {"val_acc": float(np.mean(val_predictions[(name, p)] == val_given)),
                       "test_acc": float(np.mean(_combine(test_scores, members, p).argmax(1) == y_test))}
             if flipped is not None:
                 score = suspicion(scores, given)
                 values.update(detection_metrics(score > 0, score, flipped))
             rows += [{"layer": name, "probe": p, "metric": m, "value": v} for m, v in values.items()]
-    picked = select_best(rows)
+    model_pred = crossed.model_probabilities.argmax(1)
+    fit_part = val.fit_indices
+    model = {"val_acc": float(np.mean(val_probabilities.argmax(1) == val_given)),
+             "fit_acc": float(np.mean(model_pred[fit_part] == given[fit_part])),
+             "test_acc": float(np.mean(test_probabilities.argmax(1) == y_test))}
+    picked, validation_summary = choose_on_validation(rows, val_predictions, val_given, num_classes, val,
+                                                      model["val_acc"], model["fit_acc"])
     chosen = picked["chosen"]
     scores = oos[(chosen["layer"], chosen["probe"])]
     score = suspicion(scores, given)
     flagged = score > 0
     suggested = np.where(flagged, scores.argmax(1), given)
-
-    model_pred = crossed.model_probabilities.argmax(1)
-    fit_part = val.fit_indices
-    model = {"val_acc": float(np.mean(model_pred[val.indices] == given[val.indices])),
-             "fit_acc": float(np.mean(model_pred[fit_part] == given[fit_part])),
-             "test_acc": float(np.mean(test_probabilities.argmax(1) == y_test))}
     summary = {
         "n": n, "n_flagged": int(flagged.sum()), "estimated_noise_rate": float(flagged.mean()),
         "layer": chosen["layer"], "probe": chosen["probe"], "folds": folds,
         "val_acc": chosen["val_acc"], "test_acc": chosen["test_acc"],
-        "chosen_by": "validation (noisy labels)", "oracle": picked["oracle"], "model": model,
-        "validation": {**val.describe(), "warning": memorization_warning(model["val_acc"], model["fit_acc"])},
+        "chosen_by": picked["rule"], "oracle": picked["oracle"], "model": model, "validation": validation_summary,
         "detection": None,
     }
     if flipped is not None:

@@ -176,3 +176,15 @@ def probe_scores(network: nn.Module, x: torch.Tensor, fitted: Mapping[Key, objec
     probabilities = score_groups(network, x, {key: {0: probe} for key, probe in fitted.items()},
                                  np.zeros(len(x), dtype=np.int64), out, batch_size, device, progress, stage)
     return out, probabilities
+
+
+def validation_class_scores(network: nn.Module, crossed: CrossFit, validation, num_classes: int, batch_size: int = 256,
+                            device=None, progress: Progress | None = None) -> tuple[dict[Key, np.ndarray], np.ndarray]:
+    """Per (layer, probe), the (n_val, K) normalised scores of `validation`'s examples, and the
+    network's softmax on them: out of fold for training examples held out (they were cross-fitted
+    as one fold), by the probes fitted on every training example for held-out data."""
+    if validation.held_out is None:
+        held = validation.indices
+        return {key: s[held] for key, s in crossed.scores.items()}, crossed.model_probabilities[held]
+    return probe_scores(network, validation.held_out.x, crossed.full, num_classes, batch_size, device, progress,
+                        "score_validation")

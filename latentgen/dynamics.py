@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -21,9 +22,9 @@ from latentgen.corruption import CorruptedLabels
 from latentgen.data import Splits
 from latentgen.extract import Progress
 from latentgen.networks import Network, as_network
-from latentgen.report import probe_model
-from latentgen.validation import (Validation, ValidationSplit, carve_validation,  # noqa: F401  (re-exported)
-                                  select_best, validation_rows)
+from latentgen.report import MODEL, probe_model
+from latentgen.validation import (NOISE_CEILING, Validation, ValidationSplit, carve_validation,  # noqa: F401
+                                  choose, memorized, select_best, validation_rows)
 
 COLUMNS = ("epoch", "layer", "probe", "metric", "value")
 
@@ -47,18 +48,29 @@ class DynamicsResult:
                           "peak_value": peak_value, "final_value": points[-1][1]})
         return peaks
 
+    def ceiling(self) -> float | None:
+        """The noise ceiling (`validation.noise_ceiling`, the median of the checkpoints' estimates)
+        when the network memorized the validation examples at some checkpoint, else None: then every
+        epoch is chosen by the noise-ceiling rule."""
+        model = {(r["epoch"], r["metric"]): r["value"] for r in self.table if r["layer"] == MODEL and r["probe"] == MODEL}
+        epochs = sorted({epoch for epoch, _ in model})
+        if not any(memorized(model.get((e, "val_acc")), model.get((e, "train_acc_noisy"))) for e in epochs):
+            return None
+        estimates = [model[(e, NOISE_CEILING)] for e in epochs if model.get((e, NOISE_CEILING)) is not None]
+        return float(np.median(estimates)) if estimates else None
+
     def choices(self) -> list[dict]:
         """Per (layer, probe), the model's own row included: the epoch chosen on the validation
-        split (the highest `val_acc`, the earliest on ties), its validation and test accuracy, the
-        test accuracy at the last epoch, and the epoch a test-set oracle would have chosen. Needs
-        val_acc rows (`validation=` when probing)."""
+        examples (`validation.choose` with `ceiling()`; the earliest on ties), its validation and test
+        accuracy, the test accuracy at the last epoch, and the epoch a test-set oracle would have
+        chosen. Needs val_acc rows (`validation=` when probing)."""
         keyed: dict[tuple[str, str], list[dict]] = {}
         for row in sorted(self.table, key=lambda r: r["epoch"]):
             if row["metric"] in ("val_acc", "test_acc"):
                 keyed.setdefault((row["layer"], row["probe"]), []).append(row)
-        choices = []
+        choices, ceiling = [], self.ceiling()
         for (layer, probe), rows in keyed.items():
-            picked = select_best(rows, keys=("epoch",))
+            picked = choose(rows, ceiling, keys=("epoch",))
             if picked["chosen"] is None:
                 continue
             tests = [r for r in rows if r["metric"] == "test_acc"]

@@ -23,13 +23,13 @@ import torch
 from torch import nn
 
 from latentgen.corruption import CorruptedLabels
-from latentgen.crossfit import NOT_SCORED, SCORING_PROBES, cross_fit, probe_scores
+from latentgen.crossfit import NOT_SCORED, SCORING_PROBES, cross_fit, probe_scores, validation_class_scores
 from latentgen.data import Splits
 from latentgen.device import resolve_device
 from latentgen.extract import Progress, extract, forward_batches
 from latentgen.models import default_probe_layers
 from latentgen.probes import LinearProbe, MASCProbe
-from latentgen.validation import Validation, memorization_warning, resolve_validation, select_best
+from latentgen.validation import Validation, choose_on_validation, resolve_validation
 
 HEADS = SCORING_PROBES  # "masc": quadratic head, "linear": linear head
 
@@ -210,16 +210,25 @@ def graft(network: nn.Module, data: Splits | torch.Tensor, labels: CorruptedLabe
     fold_ids[val.indices] = 0
     crossed = cross_fit(network, x_train, given, candidates, heads, fold_ids, num_classes, probe_options,
                         batch_size, device, progress)
+    val_scores, val_probabilities = validation_class_scores(network, crossed, val, num_classes, batch_size, device,
+                                                            progress)
+    val_given = val.targets(given)
     test = None
     if isinstance(data, Splits):
         test, test_probabilities = probe_scores(network, data.x_test, crossed.full, num_classes, batch_size, device, progress)
         y_test = data.y_test.numpy()
     rows = []
-    for key, scores in crossed.scores.items():
-        values = {"val_acc": float(np.mean(scores[val.indices].argmax(1) == given[val.indices])),
+    for key, scores in val_scores.items():
+        values = {"val_acc": float(np.mean(scores.argmax(1) == val_given)),
                   "test_acc": float(np.mean(test[key].argmax(1) == y_test)) if test is not None else None}
         rows += [{"layer": key[0], "probe": key[1], "metric": m, "value": v} for m, v in values.items()]
-    picked = select_best(rows)
+    model_pred = crossed.model_probabilities.argmax(1)
+    model = {"val_acc": float(np.mean(val_probabilities.argmax(1) == val_given)),
+             "fit_acc": float(np.mean(model_pred[val.fit_indices] == given[val.fit_indices])),
+             "test_acc": float(np.mean(test_probabilities.argmax(1) == y_test)) if test is not None else None}
+    picked, validation_summary = choose_on_validation(
+        rows, {key: scores.argmax(1) for key, scores in val_scores.items()}, val_given, num_classes, val,
+        model["val_acc"], model["fit_acc"])
     chosen = picked["chosen"]
     cut, head_name = chosen["layer"], chosen["probe"]
 
@@ -227,10 +236,6 @@ def graft(network: nn.Module, data: Splits | torch.Tensor, labels: CorruptedLabe
     head_module = _head_module(crossed.full[(cut, head_name)]).to(next(trunk.parameters(), torch.zeros(0)).device)
     grafted = _assemble(network, trunk, head_module).eval()
 
-    model_pred = crossed.model_probabilities.argmax(1)
-    model = {"val_acc": float(np.mean(model_pred[val.indices] == given[val.indices])),
-             "fit_acc": float(np.mean(model_pred[val.fit_indices] == given[val.fit_indices])),
-             "test_acc": float(np.mean(test_probabilities.argmax(1) == y_test)) if test is not None else None}
     repair_key = (candidates[-1], "linear")
     last = None
     if repair_key in crossed.scores:
@@ -239,8 +244,8 @@ def graft(network: nn.Module, data: Splits | torch.Tensor, labels: CorruptedLabe
     components = [int(k) for k in crossed.full[(cut, head_name)].k_] if head_name == "masc" else None
     report = GraftReport(
         layer=cut, head=head_name, spec={"cut": cut, "head": head_name, "components": components},
-        val_acc=chosen["val_acc"], test_acc=chosen["test_acc"], chosen_by="validation (noisy labels)",
+        val_acc=chosen["val_acc"], test_acc=chosen["test_acc"], chosen_by=picked["rule"],
         oracle=picked["oracle"] if test is not None else None, last_layer_repair=last, model=model,
-        validation={**val.describe(), "warning": memorization_warning(model["val_acc"], model["fit_acc"])},
+        validation=validation_summary,
         candidates=rows)
     return grafted, report

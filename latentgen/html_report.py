@@ -321,9 +321,19 @@ def _choice_text(choice: Mapping[str, Any], model_test_acc: float | None) -> str
             f'over the model)')
 
 
-def _warning(summary: Mapping[str, Any]) -> str:
-    warning = (summary.get("validation") or {}).get("warning")
-    return f'<p class="note"><b>Note:</b> {esc(warning)}</p>' if warning else ""
+def _choice_note(summary: Mapping[str, Any]) -> str:
+    """Which rule chose, on which examples, and the memorization warning."""
+    validation = summary.get("validation") or {}
+    where = {"held-out data": f"the held-out data set {validation.get('dataset_id')}",
+             "indices": "training examples held out of training"}.get(validation.get("source"),
+                                                                      "a split of the training examples")
+    rule = validation.get("rule")
+    chosen = (f'<p class="note">Chosen by the <b>{esc(rule)}</b> rule on {esc(where)} ({validation.get("n_val")} '
+              f'examples): {esc(validation.get("rule_reason"))}'
+              + (f'; estimated ceiling {percent(validation["noise_ceiling"])}' if validation.get("noise_ceiling") else "")
+              + ".</p>") if rule else ""
+    warning = validation.get("warning")
+    return chosen + (f'<p class="note"><b>Note:</b> {esc(warning)}</p>' if warning else "")
 
 
 @sections_for("probe")
@@ -334,7 +344,7 @@ def probe_sections(job: Mapping[str, Any], extras: Mapping[str, Any]) -> list[Se
     headline = (f'<p class="headline">The model itself: <b>{percent(model_acc)}</b> test accuracy. '
                 + (f"Chosen on the validation split: {_choice_text(best, model_acc)}." if best else "") + "</p>"
                 + (f'<p class="note">The test set itself would have chosen {_choice_text(oracle, model_acc)}: '
-                   "for comparison only, never a choice.</p>" if oracle else "") + _warning(summary))
+                   "for comparison only, never a choice.</p>" if oracle else "") + _choice_note(summary))
     table = _wide(rows, ("layer", "probe"))
     table.sort(key=lambda r: r["probe"] == plots.MODEL)  # the model's own row last
     columns = [("layer", "layer"), ("probe", "probe")] + _metric_columns(table)
@@ -403,7 +413,7 @@ def graft_sections(job: Mapping[str, Any], extras: Mapping[str, Any]) -> list[Se
                 f'<b>{percent(summary.get("test_acc"))}</b> ({points(summary.get("gain"))}) with the network cut after '
                 f'layer <code>{esc(summary.get("layer"))}</code> and a <b>{esc(summary.get("head"))}</b> head fitted on '
                 f'the corrupted labels (chosen on: {esc(summary.get("chosen_by"))}).</p>'
-                + _warning(summary))
+                + _choice_note(summary))
     tags = {"model", "grafted"}
     candidates = [r for r in rows if r["probe"] not in tags]
     reference = [{"layer": plots.MODEL, "probe": plots.MODEL, "metric": "val_acc", "value": model.get("val_acc")}]
@@ -437,7 +447,7 @@ def audit_sections(job: Mapping[str, Any], extras: Mapping[str, Any]) -> list[Se
                 f'<b>{esc(summary.get("probe"))}</b> probe on layer <b>{esc(summary.get("layer"))}</b> '
                 f'({esc(summary.get("folds"))} folds; chosen on the validation split: validation '
                 f'{percent(summary.get("val_acc"))}, test {percent(summary.get("test_acc"))}).</p>')
-    body = headline + _warning(summary)
+    body = headline + _choice_note(summary)
     if detection:
         audit, model = detection.get("audit") or {}, detection.get("model") or {}
         body += (f'<p>Against the true labels ({percent(detection.get("true_noise_rate"))} of them wrong): the audit '
@@ -505,7 +515,7 @@ def dynamics_sections(job: Mapping[str, Any], extras: Mapping[str, Any]) -> list
         Section("Across training", facts_html(facts) + figure_html(
             plots.dynamics_figure(rows, "test_acc", peaks=peaks),
             "test accuracy against the epoch for each layer, one panel per probe, the model's own in black; "
-            "stars mark the epoch chosen on the validation split", summary.get("note"))),
+            "stars mark the epoch chosen on the validation split", summary.get("note")) + _choice_note(summary)),
         Section("Peaks", table_html([("layer", "layer"), ("probe", "probe"), ("peak_epoch", "peak epoch"),
                                      ("val_acc", "validation"), ("peak_acc", "test at the peak"),
                                      ("final_acc", "test at the end"), ("drop", "end − peak"),

@@ -1,14 +1,18 @@
-"""Choices made on a validation split carved from the noisy training labels (METHOD.md §11).
+"""Choices made on held-out examples (METHOD.md §11): best layer, peak epoch, audit layer, graft layer.
 
-One helper carves the split everywhere (best layer, peak epoch, audit layer, graft layer): a seeded
-random `fraction` of the training examples, labelled with their noisy labels only. The same
-(n, fraction, seed) always give the same examples, so a split carved before training is found
-again by every later job on that model. Choices maximise accuracy on it; test accuracy is only
-reported beside them, with what a test-set oracle would have chosen.
+A `Validation` is one of three things, and every choice reads it the same way:
+- examples the user kept out of the network's training, outside the training set (`Validation.held_out`:
+  their inputs and labels, noisy or clean), the sound choice for a model trained on every example;
+- training examples the user kept out of training (`Validation.of(indices)`);
+- a seeded random `fraction` of the training examples (`Validation.carve`), labelled with their noisy
+  labels only. The same (n, fraction, seed) always give the same examples, so a split carved before
+  training (a `train` job holds it out) is found again by every later job on that model.
+Choices maximise accuracy on it; test accuracy is only reported beside them, with what a test-set
+oracle would have chosen.
 
-The split must be held out from the network's training: a network that memorized the validation
-examples reproduces their noisy labels at its deep layers, so accuracy on them favours exactly the
-layers that memorized. `memorization_warning` says when that seems to be the case.
+The examples must be held out from the network's training: a network that memorized them reproduces
+their noisy labels at its deep layers, so accuracy on them favours exactly the layers that memorized.
+`memorization_warning` says when that seems to be the case.
 """
 
 from __future__ import annotations
@@ -30,15 +34,30 @@ DEFAULT_FRACTION = 0.1
 DEFAULT_SEED = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
+class HeldOut:
+    """Examples outside the training set that the network never saw: inputs and their labels."""
+
+    x: torch.Tensor
+    labels: np.ndarray
+    name: str | None = None  # where they come from, e.g. a data set id
+
+    def __post_init__(self):
+        if len(self.x) != len(self.labels) or not len(self.x):
+            raise ValueError(f"held-out validation data: {len(self.x)} inputs and {len(self.labels)} labels; "
+                             "they must be as many, and at least one")
+
+
+@dataclass(frozen=True, eq=False)
 class Validation:
-    """Training examples held out for choices (`indices`, sorted) out of `n`; `fraction` and
-    `seed` when carved by `carve`, None when given explicitly."""
+    """Training examples held out for choices (`indices`, sorted) out of `n`, or none of them and
+    `held_out` examples from outside the training set; `fraction` and `seed` when carved by `carve`."""
 
     indices: np.ndarray
     n: int
     fraction: float | None = None
     seed: int | None = None
+    held_out: HeldOut | None = None
 
     @classmethod
     def carve(cls, n: int, val_fraction: float = DEFAULT_FRACTION, seed: int = DEFAULT_SEED) -> "Validation":
@@ -59,6 +78,26 @@ class Validation:
             raise ValueError(f"validation indices must be a non-empty proper subset of range({n})")
         return cls(indices, n)
 
+    @classmethod
+    def external(cls, x, labels, n: int, name: str | None = None) -> "Validation":
+        """Choices on examples outside the `n` training examples (every training example is fitted)."""
+        held = HeldOut(torch.as_tensor(x), np.asarray(labels, dtype=np.int64), name)
+        return cls(np.zeros(0, dtype=np.int64), n, held_out=held)
+
+    def inputs(self, x_train: torch.Tensor) -> torch.Tensor:
+        """The validation examples' inputs."""
+        return self.held_out.x if self.held_out is not None else x_train[self.indices]
+
+    def targets(self, train_labels: np.ndarray) -> np.ndarray:
+        """The validation examples' labels (the noisy training labels for a split of the training set)."""
+        return self.held_out.labels if self.held_out is not None else np.asarray(train_labels)[self.indices]
+
+    @property
+    def source(self) -> str:
+        if self.held_out is not None:
+            return "held-out data"
+        return "carved" if self.fraction is not None else "indices"
+
     @property
     def mask(self) -> np.ndarray:
         mask = np.zeros(self.n, dtype=bool)
@@ -71,8 +110,11 @@ class Validation:
         return np.flatnonzero(~self.mask)
 
     def describe(self) -> dict:
-        return {"n_val": int(len(self.indices)), "fraction": self.fraction, "seed": self.seed,
-                "labels": "noisy training labels"}
+        if self.held_out is not None:
+            return {"n_val": len(self.held_out.labels), "fraction": None, "seed": None, "source": self.source,
+                    "dataset_id": self.held_out.name, "labels": "the held-out examples' own labels"}
+        return {"n_val": int(len(self.indices)), "fraction": self.fraction, "seed": self.seed, "source": self.source,
+                "dataset_id": None, "labels": "noisy training labels"}
 
 
 def resolve_validation(validation: "Validation | float | None", n: int) -> Validation:
@@ -136,14 +178,109 @@ def select_best(rows: Sequence[dict], keys: Sequence[str] = ("layer", "probe"), 
     return {"chosen": best(chosen_by), "oracle": best(reported), "chosen_by": chosen_by}
 
 
-def memorization_warning(model_val_acc: float, model_fit_acc: float, margin: float = 0.05) -> str | None:
-    """A warning when the network fits the noisy validation labels about as well as those it was
-    fitted on: it was probably trained on the validation examples too."""
-    if model_val_acc >= model_fit_acc - margin and model_fit_acc > 0.9:
+def memorized(model_val_acc: float | None, model_fit_acc: float | None, margin: float = 0.05) -> bool:
+    """Whether the network fits the noisy validation labels about as well as those it was fitted on:
+    it was probably trained on the validation examples too."""
+    if model_val_acc is None or model_fit_acc is None:
+        return False
+    return model_val_acc >= model_fit_acc - margin and model_fit_acc > 0.9
+
+
+def memorization_warning(model_val_acc: float | None, model_fit_acc: float | None, margin: float = 0.05) -> str | None:
+    """What `memorized` found, in words, or None."""
+    if memorized(model_val_acc, model_fit_acc, margin):
         return (f"the network reproduces the noisy validation labels ({model_val_acc:.1%}) about as well as the "
                 f"other training labels ({model_fit_acc:.1%}): it was probably trained on the validation examples, "
-                "so choices on them favour the layers that memorized; hold the split out before training")
+                "so the choice is made by the noise-ceiling rule; give held-out data (validation.dataset_id or "
+                "validation.indices) for a choice on examples the network never saw")
     return None
+
+
+NOISE_CEILING = "noise_ceiling"  # metric of the model's validation row: see `noise_ceiling`
+
+
+def noise_ceiling(predictions: Mapping[object, np.ndarray], labels: np.ndarray, num_classes: int) -> float | None:
+    """An estimate of 1 − the noise rate of `labels`: the agreement with them that a reader of the
+    true classes reaches without memorizing, from several readers' `predictions` of the same examples.
+
+    Take label noise independent of the input given the class, and each reader right with
+    probability a_x, else wrong evenly over the other classes. Then two readers x, y that err
+    independently agree with probability 1/K + κ·u_x·u_y, u = a − 1/K, κ = K/(K − 1). Two readers c, d
+    and the labels L are three such views, so u_L² = G_cL·G_dL / (κ·G_cd), G = agreement − 1/K. A
+    reader that memorized the labels inflates G_cL, and readers with shared errors inflate G_cd;
+    memorization is what a choice must not reward, so the smallest estimate over the pairs is taken.
+    None with fewer than two readers or no informative pair."""
+    labels = np.asarray(labels)
+    keys = list(predictions)
+    k = num_classes
+    agree = {key: float(np.mean(predictions[key] == labels)) - 1 / k for key in keys}
+    estimates = []
+    for i, c in enumerate(keys):
+        for d in keys[i + 1:]:
+            shared = float(np.mean(predictions[c] == predictions[d])) - 1 / k
+            if shared > 0 and agree[c] > 0 and agree[d] > 0:
+                estimates.append(1 / k + np.sqrt(agree[c] * agree[d] / (shared * k / (k - 1))))
+    return min(1.0, float(min(estimates))) if estimates else None
+
+
+RULES = {
+    "validation accuracy": "the highest accuracy on the validation examples' labels",
+    "noise ceiling": "the network memorized the validation examples, so the reader whose agreement with their noisy "
+                     "labels is closest to the noise ceiling (the agreement a reader of the true classes reaches "
+                     "without memorizing, estimated from the readers' agreements): agreeing more means memorizing",
+}
+
+
+def choose(rows: Sequence[dict], ceiling: float | None, keys: Sequence[str] = ("layer", "probe")) -> dict:
+    """`select_best` on val_acc; under the noise-ceiling rule (`ceiling` given) on −|val_acc − ceiling|,
+    a reader that agrees with the noisy labels beyond the ceiling being one that memorized them.
+    Adds "rule", its "reason" and the "ceiling"."""
+    if ceiling is None:
+        return {**select_best(rows, keys), "rule": "validation accuracy", "reason": RULES["validation accuracy"],
+                "ceiling": None}
+    closeness = [{**r, "metric": "closeness", "value": -abs(r["value"] - ceiling)} for r in rows
+                 if r["metric"] == "val_acc" and r["value"] is not None]
+    picked = select_best(closeness + [r for r in rows if r["metric"] in ("val_acc", "test_acc")], keys, "closeness")
+    plain = select_best(rows, keys)
+
+    def with_val(choice: dict | None) -> dict | None:
+        if choice is None:
+            return None
+        key = tuple(choice[k] for k in keys)
+        val = next((r["value"] for r in rows if r["metric"] == "val_acc" and tuple(r[k] for k in keys) == key), None)
+        return {**{k: choice[k] for k in keys}, "val_acc": val, "test_acc": choice["test_acc"]}
+
+    return {"chosen": with_val(picked["chosen"]), "oracle": plain["oracle"], "chosen_by": "val_acc",
+            "rule": "noise ceiling", "reason": RULES["noise ceiling"], "ceiling": ceiling}
+
+
+def validation_info(val: Validation, picked: dict, model_val_acc: float | None, model_fit_acc: float | None) -> dict:
+    """A summary's `validation`: where the examples come from, the memorization warning, and the rule
+    that chose (`choose`) with its reason."""
+    return {**val.describe(), "warning": memorization_warning(model_val_acc, model_fit_acc), "rule": picked["rule"],
+            "rule_reason": picked["reason"], "noise_ceiling": picked["ceiling"]}
+
+
+def choose_on_validation(rows: Sequence[dict], predictions: Mapping[object, np.ndarray], targets: np.ndarray,
+                         num_classes: int, val: Validation, model_val_acc: float, model_fit_acc: float
+                         ) -> tuple[dict, dict]:
+    """`choose` over `rows`, by the noise-ceiling rule (estimated from the candidates' `predictions`
+    of the validation examples) when the network memorized them; and `validation_info`."""
+    ceiling = noise_ceiling(predictions, targets, num_classes) if memorized(model_val_acc, model_fit_acc) else None
+    picked = choose(rows, ceiling)
+    return picked, validation_info(val, picked, model_val_acc, model_fit_acc)
+
+
+def choose_from_rows(rows: Sequence[dict], val: Validation) -> tuple[dict, dict]:
+    """`choose` among the probes of `probe_model` + `validation_rows` rows (the model's own rows give
+    the memorization test and the noise ceiling); and `validation_info`."""
+    def model_value(metric: str):
+        return next((r["value"] for r in rows if (r["layer"], r["probe"], r["metric"]) == (MODEL, MODEL, metric)), None)
+
+    model_val, model_fit = model_value("val_acc"), model_value("train_acc_noisy")
+    ceiling = model_value(NOISE_CEILING) if memorized(model_val, model_fit) else None
+    picked = choose([r for r in rows if r["probe"] != MODEL], ceiling)
+    return picked, validation_info(val, picked, model_val, model_fit)
 
 
 def validation_rows(model: Network | nn.Module, splits: Splits, labels: CorruptedLabels, validation: "Validation | float | None" = None,
@@ -151,7 +288,7 @@ def validation_rows(model: Network | nn.Module, splits: Splits, labels: Corrupte
                     probe_options: Mapping[str, dict] | None = None, batch_size: int = 256, device=None,
                     progress: Progress | None = None) -> list[dict]:
     """Rows {layer, probe, metric "val_acc", value}: each probe fitted on the training examples
-    outside the validation split (noisy labels) and scored on the split's noisy labels, and the
+    outside the validation split (noisy labels) and scored on the validation examples' labels, and the
     model's own (layer and probe "model"). Beside `report.probe_model`'s rows, `select_best`
     chooses on them and reports test accuracy."""
     val = resolve_validation(validation, len(splits.x_train))
@@ -167,7 +304,11 @@ def validation_scores(model: nn.Module, splits: Splits, labels: CorruptedLabels,
                       fitted: Mapping[tuple[str, str], object], batch_size: int = 256, device=None,
                       progress: Progress | None = None) -> list[dict]:
     """`validation_rows` for probes already fitted on the training examples outside `val`."""
-    held = val.indices
-    predicted = predict_probes(model, splits.x_train[held], fitted, batch_size, device, progress, "predict_validation")
-    return [{"layer": layer, "probe": probe, "metric": "val_acc", "value": float(np.mean(pred == labels.labels[held]))}
-            for (layer, probe), pred in [((MODEL, MODEL), predicted[(MODEL, MODEL)]), *((k, predicted[k]) for k in fitted)]]
+    targets = val.targets(labels.labels)
+    predicted = predict_probes(model, val.inputs(splits.x_train), fitted, batch_size, device, progress,
+                               "predict_validation")
+    num_classes = max(splits.num_classes, int(labels.labels.max()) + 1)
+    ceiling = noise_ceiling({k: predicted[k] for k in fitted}, targets, num_classes)
+    return [{"layer": layer, "probe": probe, "metric": "val_acc", "value": float(np.mean(pred == targets))}
+            for (layer, probe), pred in [((MODEL, MODEL), predicted[(MODEL, MODEL)]), *((k, predicted[k]) for k in fitted)]
+            ] + [{"layer": MODEL, "probe": MODEL, "metric": NOISE_CEILING, "value": ceiling}]

@@ -26,7 +26,7 @@ from latentgen_client.models import (ArchSpec, AuditJobCreate, AuditParams, Bias
                                      DatasetSpec, DatasetUpload, DataSource, GraftJobCreate, GraftParams, HeadChoice,
                                      JobKind, JobStatus, LoaderOptions, ModelUpload, ProbeJobCreate, ProbeName,
                                      ProbeParams, RecipeName, RepairJobCreate, RepairParams, TrainArch,
-                                     TrainJobCreate, TrainParams)
+                                     TrainJobCreate, TrainParams, ValidationOptions)
 from latentgen_client.types import UNSET, File
 
 from . import cli_display as display
@@ -120,9 +120,14 @@ def _follow(client, job_id: str, args) -> int:
     return EXIT_BY_STATUS[job.status]
 
 
+def _validation(args) -> ValidationOptions | Any:
+    """--validation DATASET: choices on that data set's examples, which the model never saw."""
+    return ValidationOptions(dataset_id=args.validation) if args.validation else UNSET
+
+
 def cmd_probe(args) -> int:
-    params = ProbeParams(probes=args.probes or UNSET,
-                         layers=args.layers or UNSET, batch_size=args.batch_size or UNSET)
+    params = ProbeParams(probes=args.probes or UNSET, layers=args.layers or UNSET, batch_size=args.batch_size or UNSET,
+                         validation=_validation(args))
     return _submit(args, ProbeJobCreate(kind="probe", model_id=args.model, dataset_id=args.dataset, params=params))
 
 
@@ -133,12 +138,12 @@ def cmd_repair(args) -> int:
 
 def cmd_audit(args) -> int:
     params = AuditParams(layer=args.layer or UNSET, probe=HeadChoice(args.probe), folds=args.folds,
-                         clean=None if args.clean == "none" else CleanMode(args.clean))
+                         clean=None if args.clean == "none" else CleanMode(args.clean), validation=_validation(args))
     return _submit(args, AuditJobCreate(kind="audit", model_id=args.model, dataset_id=args.dataset, params=params))
 
 
 def cmd_graft(args) -> int:
-    params = GraftParams(layer=args.layer or UNSET, head=HeadChoice(args.head))
+    params = GraftParams(layer=args.layer or UNSET, head=HeadChoice(args.head), validation=_validation(args))
     return _submit(args, GraftJobCreate(kind="graft", model_id=args.model, dataset_id=args.dataset, params=params))
 
 
@@ -343,6 +348,10 @@ def add_client_commands(add: Callable[..., argparse.ArgumentParser], common: arg
     quiet(p, "their ids")
     p.set_defaults(func=cmd_datasets_list, client=True)
 
+    def held_out(p) -> None:
+        p.add_argument("--validation", metavar="DATA", help="a data set of examples the model never saw (their own "
+                       "labels): every choice is made on them (default: a split of the training set)")
+
     p = add("probe", parents=[options], help="probe a model's layers on a data set; wait, print the table")
     p.add_argument("model", metavar="MODEL")
     p.add_argument("dataset", metavar="DATASET")
@@ -351,6 +360,7 @@ def add_client_commands(add: Callable[..., argparse.ArgumentParser], common: arg
                                                  "(default: masc,linear)")
     p.add_argument("--batch-size", type=int)
     job_options(p, None)
+    held_out(p)
     p.set_defaults(func=cmd_probe, client=True)
 
     p = add("repair", parents=[options], help="repair a model's last layer; wait, print before/after")
@@ -372,6 +382,7 @@ def add_client_commands(add: Callable[..., argparse.ArgumentParser], common: arg
     p.add_argument("--clean", choices=[*(c.value for c in CleanMode), "none"], default="relabel",
                    help="the cleaned data set: flagged labels relabelled, or filtered out, or none")
     job_options(p, "cleaned data set")
+    held_out(p)
     p.set_defaults(func=cmd_audit, client=True)
 
     p = add("graft", parents=[options], help="repair at the best layer: the network up to it and a probe head")
@@ -381,6 +392,7 @@ def add_client_commands(add: Callable[..., argparse.ArgumentParser], common: arg
     p.add_argument("--head", choices=[h.value for h in HeadChoice], default="auto")
     p.add_argument("-o", "--output", metavar="FILE", help="save the grafted weights here")
     job_options(p, "model")
+    held_out(p)
     p.set_defaults(func=cmd_graft, client=True)
 
     p = add("train", parents=[options], help="train a model on a data set's (noisy) labels; wait, print the epochs")

@@ -232,8 +232,11 @@ def _data_line(data: dict) -> str:
 def _validation_line(v: dict | None) -> list[str]:
     if not v:
         return []
-    return [(f"choices made on a validation split of {v['n_val']} training examples and their noisy labels; "
-             "test accuracy only reported")]
+    where = {"held-out data": f"the {v['n_val']} examples of data set {v.get('dataset_id')} (never trained on)",
+             "indices": f"{v['n_val']} training examples held out of training"}.get(
+        v.get("source"), f"a split of {v['n_val']} training examples and their noisy labels")
+    rule = f" by the {v['rule']} rule ({v.get('rule_reason')})" if v.get("rule") == "noise ceiling" else ""
+    return [f"choices made on {where}{rule}; test accuracy only reported"]
 
 
 def _choice(c: dict) -> str:
@@ -262,7 +265,7 @@ def _probe(r: dict) -> Shown:
         name = escape(layer)
         table.add_row(f"[{BEST}]{name}[/]" if is_best else name, *cells, gain,
                       f"[{BEST}]◀ best: {best['probe']}[/]" if is_best else "")
-    footer = [f"best, chosen on the validation split: {_choice(best)}" if best else "no probe scored"]
+    footer = [f"best, chosen on the validation examples: {_choice(best)}" if best else "no probe scored"]
     if oracle and best and (oracle["layer"], oracle["probe"]) != (best["layer"], best["probe"]):
         footer.append(f"the test set would have chosen {_choice(oracle)}")
     footer += _validation_line(s.get("validation")) + [_data_line(s["data"])]

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal, Union
 
 from fastapi import UploadFile
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, Json, StringConstraints, TypeAdapter,
-                      field_validator, model_serializer)
+                      field_validator, model_serializer, model_validator)
 
 ARCH_RE = re.compile(r"^(mlp|cnn|alexnet|resnet18|torchvision:[A-Za-z_][A-Za-z0-9_]*)$")
 SEED_MAX = 2**32 - 1  # numpy's and torch's seeds
@@ -351,12 +351,34 @@ def _unique(v: Any) -> Any:
     return v
 
 
-class ValidationOptions(BaseModel):
-    """The validation split choices are made on: a seeded random `fraction` of the training
-    examples with their noisy labels (never the test set)."""
+class SplitOptions(BaseModel):
+    """A seeded random `fraction` of the training examples, with their noisy labels (never the test set)."""
     model_config = ConfigDict(extra="forbid")
     fraction: float = Field(default=0.1, gt=0.0, lt=1.0)
     seed: Seed = 0
+
+
+MAX_VALIDATION_INDICES = 100_000
+
+
+class ValidationOptions(SplitOptions):
+    """The examples choices are made on; they must be examples the model was not trained on. Give
+    `dataset_id` (a data set of held-out examples: its training inputs and labels, noisy or clean),
+    or `indices` (training examples kept out of the model's training), or a split carved from the
+    training examples ({fraction, seed}: sound only when the model's training held it out)."""
+    dataset_id: str | None = Field(default=None, max_length=64,
+                                   description="a data set of examples the model never saw, with their labels")
+    indices: list[Annotated[int, Field(ge=0)]] | None = Field(
+        default=None, min_length=1, max_length=MAX_VALIDATION_INDICES,
+        description="training examples held out of the model's training")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "ValidationOptions":
+        if self.dataset_id is not None and self.indices is not None:
+            raise ValueError("give dataset_id or indices, not both")
+        return self
+
+    _unique = field_validator("indices")(_unique)
 
 
 VALIDATION_DEFAULT = ("default: the split the model's train job held out on this data set, else fraction 0.1 "
@@ -399,8 +421,8 @@ class TrainParams(BaseModel):
     max_epochs: int = Field(default=50, ge=1, le=10000)
     target_train_acc: float = Field(default=1.0, gt=0.0, le=1.0)
     checkpoint_epochs: EpochList | None = None
-    validation: ValidationOptions = Field(default=ValidationOptions(),
-                                          description="the split held out of training, for later jobs' choices "
+    validation: SplitOptions = Field(default=SplitOptions(),
+                                     description="the split held out of training, for later jobs' choices "
                                                       "(they find it again)")
     hold_out: bool = Field(default=True, description="false: train on every example, validation split included")
 
@@ -718,13 +740,32 @@ class Choice(BaseModel):
     test_acc: float | None
 
 
+class ChoiceRule(str, Enum):
+    validation_accuracy = "validation accuracy"
+    noise_ceiling = "noise ceiling"
+
+
+class ValidationSource(str, Enum):
+    held_out_data = "held-out data"
+    indices = "indices"
+    carved = "carved"
+
+
 class ValidationInfo(BaseModel):
     n_val: int
     fraction: float | None
     seed: int | None
+    source: ValidationSource = Field(description="held-out data (a data set), training examples given by index, or "
+                                                 "a split carved from the training examples")
+    dataset_id: str | None = Field(default=None, description="the held-out data set")
     labels: str
     warning: str | None = Field(default=None, description="set when the model seems to have been trained on the "
-                                                          "validation examples (choices then favour memorization)")
+                                                          "validation examples (the noise-ceiling rule then chooses)")
+    rule: ChoiceRule | None = Field(default=None, description="what chose: the highest validation accuracy, or the "
+                             "noise-ceiling rule (the network memorized the validation examples)")
+    rule_reason: str | None = Field(default=None, description="the rule, in words")
+    noise_ceiling: float | None = Field(default=None, description="under the noise-ceiling rule: the estimated "
+                                        "agreement with the noisy labels of a reader that did not memorize")
 
 
 class RepairReport(BaseModel):

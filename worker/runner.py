@@ -431,9 +431,11 @@ class Runner:
         return load_network(self.blob_file(m.sha256, FILE_SUFFIXES[m.format]), m.arch)
 
     def validation_split(self, job: Job, n: int, model: Model | None = None):
-        """The split choices are made on: `params.validation` {fraction, seed}; by default the split
-        the model's (or the dynamics job's) train job held out of training on this data set, else
-        10% with seed 0. Carved from the n training examples."""
+        """The examples choices are made on, from `params.validation`: `dataset_id`, a data set of
+        examples the model never saw (its training inputs and labels); `indices`, training examples
+        held out of the model's training; {fraction, seed}, a split carved from the n training
+        examples. By default the split the model's (or the dynamics job's) train job held out of
+        training on this data set, else 10% with seed 0."""
         from latentgen.validation import DEFAULT_FRACTION, DEFAULT_SEED, Validation
 
         options = job.params.get("validation")
@@ -444,6 +446,15 @@ class Runner:
             if src is not None and src.kind == "train" and src.dataset_id == job.dataset_id and src.params.get("hold_out"):
                 options = src.params.get("validation")
         options = options or {}
+        if options.get("dataset_id"):
+            with self.sessions() as s:
+                held = s.get(Dataset, options["dataset_id"])
+            if held is None:
+                raise ValueError("the job's validation data set no longer exists")
+            splits, labels = self.load_labels(held, self.load_splits(held))
+            return Validation.external(splits.x_train, labels.labels, n, held.id)
+        if options.get("indices"):
+            return Validation.of(options["indices"], n)
         return Validation.carve(n, float(options.get("fraction", DEFAULT_FRACTION)),
                                 int(options.get("seed", DEFAULT_SEED)))
 

@@ -11,6 +11,7 @@ from .audit_summary import AuditSummary
 from .bias_mode import BiasMode
 from .checkpoint import Checkpoint
 from .choice import Choice
+from .choice_rule import ChoiceRule
 from .class_metrics import ClassMetrics
 from .clean_mode import CleanMode
 from .cleaned_labels import CleanedLabels
@@ -91,6 +92,7 @@ from .repair_report import RepairReport
 from .repair_result import RepairResult
 from .repair_summary import RepairSummary
 from .repair_summary_test_per_class_type_0 import RepairSummaryTestPerClassType0
+from .split_options import SplitOptions
 from .tidy_row import TidyRow
 from .train_arch import TrainArch
 from .train_job import TrainJob
@@ -103,6 +105,7 @@ from .trained_arch import TrainedArch
 from .uploaded_labels import UploadedLabels
 from .validation_info import ValidationInfo
 from .validation_options import ValidationOptions
+from .validation_source import ValidationSource
 from .weight_key_mismatch import WeightKeyMismatch
 
 __all__ = (
@@ -117,6 +120,7 @@ __all__ = (
     "BiasMode",
     "Checkpoint",
     "Choice",
+    "ChoiceRule",
     "ClassMetrics",
     "CleanedLabels",
     "CleanMode",
@@ -197,6 +201,7 @@ __all__ = (
     "RepairResult",
     "RepairSummary",
     "RepairSummaryTestPerClassType0",
+    "SplitOptions",
     "TidyRow",
     "TrainArch",
     "TrainedArch",
@@ -209,5 +214,6 @@ __all__ = (
     "UploadedLabels",
     "ValidationInfo",
     "ValidationOptions",
+    "ValidationSource",
     "WeightKeyMismatch",
 )

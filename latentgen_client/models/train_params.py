@@ -13,8 +13,8 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
+  from ..models.split_options import SplitOptions
   from ..models.train_arch import TrainArch
-  from ..models.validation_options import ValidationOptions
 
 
 
@@ -35,9 +35,8 @@ class TrainParams:
             max_epochs (int | Unset):  Default: 50.
             target_train_acc (float | Unset):  Default: 1.0.
             checkpoint_epochs (list[int] | None | Unset):
-            validation (ValidationOptions | Unset): The validation split choices are made on: a seeded random `fraction` of
-                the training
-                examples with their noisy labels (never the test set).
+            validation (SplitOptions | Unset): A seeded random `fraction` of the training examples, with their noisy labels
+                (never the test set).
             hold_out (bool | Unset): false: train on every example, validation split included Default: True.
      """
 
@@ -47,7 +46,7 @@ class TrainParams:
     max_epochs: int | Unset = 50
     target_train_acc: float | Unset = 1.0
     checkpoint_epochs: list[int] | None | Unset = UNSET
-    validation: ValidationOptions | Unset = UNSET
+    validation: SplitOptions | Unset = UNSET
     hold_out: bool | Unset = True
 
 
@@ -55,8 +54,8 @@ class TrainParams:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.split_options import SplitOptions # noqa: PLC0415
         from ..models.train_arch import TrainArch # noqa: PLC0415
-        from ..models.validation_options import ValidationOptions # noqa: PLC0415
         arch = self.arch.to_dict()
 
         recipe: str | Unset = UNSET
@@ -113,8 +112,8 @@ class TrainParams:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.split_options import SplitOptions # noqa: PLC0415
         from ..models.train_arch import TrainArch # noqa: PLC0415
-        from ..models.validation_options import ValidationOptions # noqa: PLC0415
         d = dict(src_dict)
         arch = TrainArch.from_dict(d.pop("arch"))
 
@@ -156,11 +155,11 @@ class TrainParams:
 
 
         _validation = d.pop("validation", UNSET)
-        validation: ValidationOptions | Unset
+        validation: SplitOptions | Unset
         if isinstance(_validation,  Unset):
             validation = UNSET
         else:
-            validation = ValidationOptions.from_dict(_validation)
+            validation = SplitOptions.from_dict(_validation)
 
 
 

@@ -8,6 +8,8 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.choice_rule import ChoiceRule
+from ..models.validation_source import ValidationSource
 from ..types import UNSET, Unset
 from typing import cast
 
@@ -27,16 +29,28 @@ class ValidationInfo:
             n_val (int):
             fraction (float | None):
             seed (int | None):
+            source (ValidationSource):
             labels (str):
-            warning (None | str | Unset): set when the model seems to have been trained on the validation examples (choices
-                then favour memorization)
+            dataset_id (None | str | Unset): the held-out data set
+            warning (None | str | Unset): set when the model seems to have been trained on the validation examples (the
+                noise-ceiling rule then chooses)
+            rule (ChoiceRule | None | Unset): what chose: the highest validation accuracy, or the noise-ceiling rule (the
+                network memorized the validation examples)
+            rule_reason (None | str | Unset): the rule, in words
+            noise_ceiling (float | None | Unset): under the noise-ceiling rule: the estimated agreement with the noisy
+                labels of a reader that did not memorize
      """
 
     n_val: int
     fraction: float | None
     seed: int | None
+    source: ValidationSource
     labels: str
+    dataset_id: None | str | Unset = UNSET
     warning: None | str | Unset = UNSET
+    rule: ChoiceRule | None | Unset = UNSET
+    rule_reason: None | str | Unset = UNSET
+    noise_ceiling: float | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -52,13 +66,41 @@ class ValidationInfo:
         seed: int | None
         seed = self.seed
 
+        source = self.source.value
+
         labels = self.labels
+
+        dataset_id: None | str | Unset
+        if isinstance(self.dataset_id, Unset):
+            dataset_id = UNSET
+        else:
+            dataset_id = self.dataset_id
 
         warning: None | str | Unset
         if isinstance(self.warning, Unset):
             warning = UNSET
         else:
             warning = self.warning
+
+        rule: None | str | Unset
+        if isinstance(self.rule, Unset):
+            rule = UNSET
+        elif isinstance(self.rule, ChoiceRule):
+            rule = self.rule.value
+        else:
+            rule = self.rule
+
+        rule_reason: None | str | Unset
+        if isinstance(self.rule_reason, Unset):
+            rule_reason = UNSET
+        else:
+            rule_reason = self.rule_reason
+
+        noise_ceiling: float | None | Unset
+        if isinstance(self.noise_ceiling, Unset):
+            noise_ceiling = UNSET
+        else:
+            noise_ceiling = self.noise_ceiling
 
 
         field_dict: dict[str, Any] = {}
@@ -67,10 +109,19 @@ class ValidationInfo:
             "n_val": n_val,
             "fraction": fraction,
             "seed": seed,
+            "source": source,
             "labels": labels,
         })
+        if dataset_id is not UNSET:
+            field_dict["dataset_id"] = dataset_id
         if warning is not UNSET:
             field_dict["warning"] = warning
+        if rule is not UNSET:
+            field_dict["rule"] = rule
+        if rule_reason is not UNSET:
+            field_dict["rule_reason"] = rule_reason
+        if noise_ceiling is not UNSET:
+            field_dict["noise_ceiling"] = noise_ceiling
 
         return field_dict
 
@@ -97,7 +148,22 @@ class ValidationInfo:
         seed = _parse_seed(d.pop("seed"))
 
 
+        source = ValidationSource(d.pop("source"))
+
+
+
+
         labels = d.pop("labels")
+
+        def _parse_dataset_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        dataset_id = _parse_dataset_id(d.pop("dataset_id", UNSET))
+
 
         def _parse_warning(data: object) -> None | str | Unset:
             if data is None:
@@ -109,12 +175,57 @@ class ValidationInfo:
         warning = _parse_warning(d.pop("warning", UNSET))
 
 
+        def _parse_rule(data: object) -> ChoiceRule | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                rule_type_0 = ChoiceRule(data)
+
+
+
+                return rule_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ChoiceRule | None | Unset, data)
+
+        rule = _parse_rule(d.pop("rule", UNSET))
+
+
+        def _parse_rule_reason(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        rule_reason = _parse_rule_reason(d.pop("rule_reason", UNSET))
+
+
+        def _parse_noise_ceiling(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        noise_ceiling = _parse_noise_ceiling(d.pop("noise_ceiling", UNSET))
+
+
         validation_info = cls(
             n_val=n_val,
             fraction=fraction,
             seed=seed,
+            source=source,
             labels=labels,
+            dataset_id=dataset_id,
             warning=warning,
+            rule=rule,
+            rule_reason=rule_reason,
+            noise_ceiling=noise_ceiling,
         )
 
 

@@ -17,7 +17,7 @@ from latentgen.metrics import predict
 from latentgen.models import build_from_spec, build_model
 from latentgen.probes import MASCProbe, make_probe
 from latentgen.train import Recipe, train
-from latentgen.validation import Validation, carve_validation, memorization_warning, select_best, validation_rows
+from latentgen.validation import NOISE_CEILING, Validation, carve_validation, memorization_warning, select_best, validation_rows
 
 N = 600
 LAYERS = ["0", "2"]  # the flattened input (d = 64: K·d > N, kept in memory) and a hidden layer (d = 48: streamed)
@@ -223,4 +223,7 @@ def test_validation_is_one_seeded_split_and_selection_reports_the_oracle(setup):
     assert memorization_warning(0.96, 0.99) and memorization_warning(0.45, 0.99) is None
     vrows = validation_rows(network, splits, labels, val, layers=["2"], probes=["masc"], device="cpu")
     assert {(r["layer"], r["probe"]) for r in vrows} == {("model", "model"), ("2", "masc")}
-    assert all(r["metric"] == "val_acc" and 0 <= r["value"] <= 1 for r in vrows)
+    accuracies = [r for r in vrows if r["metric"] == "val_acc"]
+    assert len(accuracies) == 2 and all(0 <= r["value"] <= 1 for r in accuracies)
+    # one reader: no pair to estimate the noise ceiling from
+    assert [r["value"] for r in vrows if r["metric"] == NOISE_CEILING] == [None]

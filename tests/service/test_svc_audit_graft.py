@@ -169,3 +169,70 @@ def test_audit_params_are_checked_at_the_door(client, alice, model, dataset):
         assert err["field"] == field or any((e["field"] or "").startswith(field) for e in err.get("errors") or []), \
             json.dumps(err)
 
+
+
+@pytest.fixture(scope="module")
+def held_out_dataset(client, alice, tmp_path_factory) -> dict:
+    """500 further MNIST training images (never in the model's training set) with their own
+    40%-shuffled labels, uploaded as a data set of their own: the validation data a user keeps."""
+    from svc_helpers import MNIST, upload_dataset
+
+    with np.load(MNIST) as z:
+        arrays = {"x_train": z["x_train"][1000:1500], "y_train": z["y_train"][1000:1500],
+                  "x_test": z["x_test"][:10], "y_test": z["y_test"][:10]}
+    path = tmp_path_factory.mktemp("held") / "held_out.npz"
+    np.savez(path, **arrays)
+    r = upload_dataset(client, alice, path, spec={"labels": {"p": 0.4, "seed": 1}})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def test_held_out_data_makes_every_choice(client, alice, model, dataset, held_out_dataset):
+    validation = {"dataset_id": held_out_dataset["id"]}
+    for kind, params in (("probe", {"probes": ["linear"]}), ("graft", {}), ("audit", {"folds": 2, "clean": None})):
+        _job, res = run_job(client, alice, {"kind": kind, "model_id": model["id"], "dataset_id": dataset["id"],
+                                            "params": {**params, "validation": validation}})
+        info = res["summary"]["validation"]
+        assert info["source"] == "held-out data" and info["dataset_id"] == held_out_dataset["id"], (kind, info)
+        assert info["n_val"] == 500 and info["rule"] == "validation accuracy" and info["warning"] is None
+        if kind == "probe":
+            val = {(r["layer"], r["probe"]): r["value"] for r in res["rows"] if r["metric"] == "val_acc"}
+            best = res["summary"]["best"]
+            assert best["val_acc"] == max(v for (layer, _), v in val.items() if layer != "model")
+        if kind == "audit":
+            assert len(res["rows"]) == 1000  # every training example is still audited
+
+
+def test_training_indices_held_out_make_the_choice(client, alice, model, dataset):
+    _job, res = run_job(client, alice, {"kind": "probe", "model_id": model["id"], "dataset_id": dataset["id"],
+                                        "params": {"probes": ["linear"], "validation": {"indices": list(range(0, 1000, 4))}}})
+    info = res["summary"]["validation"]
+    assert info["source"] == "indices" and info["n_val"] == 250 and info["fraction"] is None
+
+
+@pytest.mark.parametrize("validation,status,field", [
+    ({"dataset_id": "nope"}, 404, "params.validation.dataset_id"),
+    ({"dataset_id": "SELF"}, 422, "params.validation.dataset_id"),
+    ({"indices": [5, 1000]}, 422, "params.validation.indices"),
+    ({"indices": [3, 3]}, 422, "params.validation.indices"),
+    ({"indices": [1], "dataset_id": "x"}, 422, "params.validation"),
+])
+def test_validation_data_is_checked_at_the_door(client, alice, bob, model, dataset, validation, status, field):
+    validation = {k: dataset["id"] if v == "SELF" else v for k, v in validation.items()}
+    for kind in ("probe", "audit", "graft"):
+        r = client.post("/v1/jobs", headers=alice, json={"kind": kind, "model_id": model["id"],
+                                                         "dataset_id": dataset["id"], "params": {"validation": validation}})
+        assert r.status_code == status, r.text
+        err = r.json()["error"]
+        assert err["field"] == field or any((e["field"] or "").startswith(field) for e in err.get("errors") or []), err
+
+
+def test_another_owners_data_set_is_not_validation_data(client, bob, dataset, mlp_files, mnist_small):
+    from svc_helpers import upload_dataset
+
+    theirs = upload_model(client, bob, mlp_files["safetensors"]).json()
+    mine = upload_dataset(client, bob, mnist_small).json()
+    r = client.post("/v1/jobs", headers=bob, json={"kind": "probe", "model_id": theirs["id"], "dataset_id": mine["id"],
+                                                   "params": {"validation": {"dataset_id": dataset["id"]}}})
+    assert r.status_code == 404 and r.json()["error"]["field"] == "params.validation.dataset_id", r.text
+

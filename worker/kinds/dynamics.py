@@ -80,16 +80,20 @@ def run_part(runner: Runner, job: Job, spec: dict[str, Any], progress, tmp: Path
 
 def merge(runner: Runner, job: Job, parts, progress, tmp: Path) -> Outcome:
     from latentgen.dynamics import DynamicsResult
+    from latentgen.validation import RULES
 
     rows = [row for part in parts for row in part.result["rows"]]
     res = DynamicsResult(table=rows)
     data = parts[0].result["data"]
     validation = runner.validation_split(job, data["n_train"])
+    ceiling = res.ceiling()
+    rule = "validation accuracy" if ceiling is None else "noise ceiling"
     summary = {"data": data, "peaks": clean(res.choices()), "epochs": [int(part.spec["epoch"]) for part in parts],
                "train_job_id": None if job.params.get("checkpoints") else job.source_job_id,
-               "validation": validation.describe(),
-               "note": "peak epochs are chosen on the validation split (noisy training labels); oracle epochs on "
-                       "the test set, for comparison only"}
+               "validation": {**validation.describe(), "rule": rule, "rule_reason": RULES[rule],
+                              "noise_ceiling": ceiling},
+               "note": "peak epochs are chosen on the validation examples; oracle epochs on the test set, for "
+                       "comparison only"}
     arts = [table_artifact(rows, tmp / "dynamics.csv")]
     if (pl := runner.plot("dynamics_plot", rows, tmp / "dynamics.png")) is not None:
         arts.append(pl)

@@ -43,24 +43,21 @@ def _outcome(runner: Runner, rows: list[dict], data: dict, validation, tmp: Path
 
 
 def probe_summary(rows: list[dict], validation) -> dict[str, Any]:
-    """The model's accuracy; the (layer, probe) chosen on the validation split's noisy labels with
-    its test accuracy, and what a test-set oracle would have chosen."""
-    from latentgen.validation import memorization_warning, select_best
+    """The model's accuracy; the (layer, probe) chosen on the validation examples
+    (`validation.choose_from_rows`) with its test accuracy, and what a test-set oracle would have chosen."""
+    from latentgen.validation import choose_from_rows
 
-    def value(layer: str, probe: str, metric: str):
-        return next((r["value"] for r in rows if (r["layer"], r["probe"], r["metric"]) == (layer, probe, metric)), None)
+    def value(metric: str):
+        return next((r["value"] for r in rows if (r["layer"], r["probe"], r["metric"]) == ("model", "model", metric)), None)
 
-    picked = select_best([r for r in rows if r["probe"] != "model"])
-    model_val, model_fit = value("model", "model", "val_acc"), value("model", "model", "train_acc_noisy")
-    warning = memorization_warning(model_val, model_fit) if model_val is not None and model_fit is not None else None
+    picked, info = choose_from_rows(rows, validation)
     return {
-        "model_test_acc": value("model", "model", "test_acc"),
-        "model_val_acc": model_val,
+        "model_test_acc": value("test_acc"),
+        "model_val_acc": value("val_acc"),
         "best": picked["chosen"],
         "oracle": picked["oracle"],
-        "validation": {**validation.describe(), "warning": warning},
-        "note": "best is chosen on the validation split (noisy training labels); oracle on the test set, for "
-                "comparison only",
+        "validation": info,
+        "note": "best is chosen on the validation examples; oracle on the test set, for comparison only",
     }
 
 
@@ -123,13 +120,16 @@ def merge(runner: Runner, job: Job, parts, progress, tmp: Path) -> Outcome:
         for key, st in load_statistics(part.file, runner.device()).items():
             sums[key] = sums[key] + st if key in sums else st
     fit = {layer: sums[f"fit/{layer}"] for layer in layers}
-    everything = {layer: fit[layer] + sums[f"val/{layer}"] for layer in layers}
     probes, options = _probes(job), job.params.get("probe_options") or None
     batch_size, device = int(job.params.get("batch_size", 256)), runner.device()
-    rows = score_probes(net, splits, labels, fit_from_statistics(everything, probes, options, progress),
-                        batch_size, device, progress)
-    rows += validation_scores(net, splits, labels, validation, fit_from_statistics(fit, probes, options, progress),
-                              batch_size, device, progress)
+    fitted = fit_from_statistics(fit, probes, options, progress)
+    if len(validation.indices):  # a split of the training examples: the full fit adds its statistics
+        everything = {layer: fit[layer] + sums[f"val/{layer}"] for layer in layers}
+        full = fit_from_statistics(everything, probes, options, progress)
+    else:  # held-out data: every training example was fitted already
+        full = fitted
+    rows = score_probes(net, splits, labels, full, batch_size, device, progress)
+    rows += validation_scores(net, splits, labels, validation, fitted, batch_size, device, progress)
     return _outcome(runner, clean(rows), data, validation, tmp)
 
 

@@ -104,6 +104,34 @@ def _check_read_out(model: Model, body: AuditJobCreate | GraftJobCreate) -> None
         check_graftable(model.arch, cut, "params.layer" if layer else f"params.layers.{i}")
 
 
+def _check_validation(db, owner_id: str, params, dataset: Dataset | None, arch: dict | None) -> None:
+    """Held-out examples given for the choices: a data set of the owner's, not the job's own, whose
+    samples the model takes; or training indices within the data set."""
+    options = getattr(params, "validation", None)
+    if options is None or dataset is None:
+        return
+    if options.dataset_id is not None:
+        field = "params.validation.dataset_id"
+        held = crud.get_owned(db, Dataset, options.dataset_id, owner_id, "dataset", field)
+        if held.id == dataset.id:
+            raise ApiError(422, "invalid_params", "the validation data set must hold examples the model never saw, "
+                           "not the job's own training set (give indices of held-out training examples instead)", field)
+        if arch is not None:
+            _check_fits(arch, held, field, f"model input_shape {arch['input_shape']}")
+        mine, theirs = (dataset.info or {}).get("sample_shape"), (held.info or {}).get("sample_shape")
+        if mine is not None and theirs is not None and mine != theirs:
+            raise ApiError(422, "incompatible", f"the validation data set's samples {theirs} are not shaped like the "
+                           f"data set's {mine}", field)
+    n_train = (dataset.info or {}).get("n_train")
+    if options.indices is not None and n_train is not None:
+        if max(options.indices) >= n_train:
+            raise ApiError(422, "invalid_params", f"validation index {max(options.indices)} is out of range: the data "
+                           f"set has {n_train} training examples", "params.validation.indices")
+        if len(options.indices) >= n_train:
+            raise ApiError(422, "invalid_params", "the validation indices must leave training examples to fit on",
+                           "params.validation.indices")
+
+
 @router.post(
     "",
     operation_id="createJob",
@@ -176,6 +204,10 @@ def create_job(
         trained = db.get(Model, model_id) if model_id else None
         if trained is not None:
             _check_layers(trained, body.params.layers)
+    if not isinstance(body, (TrainJobCreate, MidwayJobCreate, RepairJobCreate)):
+        checked = db.get(Model, model_id) if model_id else None
+        _check_validation(db, owner.id, body.params, db.get(Dataset, dataset_id) if dataset_id else None,
+                          checked.arch if checked is not None else None)
     if body.time_limit_s is not None and body.time_limit_s > (limit := settings.time_limit_s(body.kind)):
         raise ApiError(422, "invalid_params", f"time_limit_s may be at most the {body.kind} limit of {limit:g} s",
                        "time_limit_s", limit=limit)
