@@ -54,15 +54,24 @@ def normalize(x: np.ndarray | torch.Tensor) -> torch.Tensor:
     return (x - 0.5) / 0.5
 
 
+def nchw_shape(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape `to_nchw` gives inputs of this shape: N×H×W → N×1×H×W; N×H×W×C (C in 1, 3) →
+    N×C×H×W; N×C×H×W and N×F are kept."""
+    if len(shape) == 3:
+        return (shape[0], 1, *shape[1:])
+    if len(shape) == 4 and shape[-1] in (1, 3) and shape[1] not in (1, 3):
+        return (shape[0], shape[3], shape[1], shape[2])
+    if len(shape) in (2, 4):
+        return tuple(shape)
+    raise DataError(f"inputs must be N×F, N×H×W, N×H×W×C or N×C×H×W, got shape {tuple(shape)}")
+
+
 def to_nchw(x: np.ndarray) -> np.ndarray:
-    """N×H×W → N×1×H×W; N×H×W×C (C in 1, 3) → N×C×H×W; N×C×H×W and N×F are kept."""
+    """`x` in the layout `nchw_shape` says."""
+    shape = nchw_shape(x.shape)
     if x.ndim == 3:
         return x[:, None]
-    if x.ndim == 4 and x.shape[-1] in (1, 3) and x.shape[1] not in (1, 3):
-        return np.ascontiguousarray(x.transpose(0, 3, 1, 2))
-    if x.ndim in (2, 4):
-        return x
-    raise DataError(f"inputs must be N×F, N×H×W, N×H×W×C or N×C×H×W, got shape {x.shape}")
+    return np.ascontiguousarray(x.transpose(0, 3, 1, 2)) if shape != x.shape else x
 
 
 def _labels(y: np.ndarray, name: str, n: int) -> torch.Tensor:

@@ -104,6 +104,43 @@ def cmd_create_key(args) -> int:
     return 0
 
 
+def cmd_keys_list(args) -> int:
+    from sqlalchemy import select
+
+    from .models import ApiKey, Owner
+
+    settings = _settings(args.home)
+    with _session(settings) as db:
+        q = select(ApiKey, Owner.name).join(Owner, Owner.id == ApiKey.owner_id).order_by(ApiKey.created_at)
+        rows = db.execute(q.where(Owner.name == args.owner) if args.owner else q).all()
+    print(f"{'prefix':10} {'owner':20} {'created':25} revoked")
+    for key, owner in rows:
+        revoked = key.revoked_at.isoformat(timespec="seconds") if key.revoked_at else "-"
+        print(f"{key.prefix:10} {owner[:20]:20} {key.created_at.isoformat(timespec='seconds'):25} {revoked}")
+    return 0
+
+
+def cmd_keys_revoke(args) -> int:
+    """Revoke the key with this prefix (`lg_<prefix>_…`, or the whole key): it gets 401 from the next
+    request on, as the key is looked up on every request."""
+    from sqlalchemy import select
+
+    from .models import ApiKey, utcnow
+
+    prefix = args.key.split("_")[1] if args.key.startswith("lg_") and args.key.count("_") >= 2 else args.key
+    settings = _settings(args.home)
+    with _session(settings) as db:
+        keys = db.scalars(select(ApiKey).where(ApiKey.prefix == prefix, ApiKey.revoked_at.is_(None))).all()
+        if len(keys) != 1:
+            print(f"latentgen keys revoke: {len(keys)} unrevoked keys have the prefix {prefix!r}; "
+                  "give the whole key", file=sys.stderr)
+            return 2
+        keys[0].revoked_at = utcnow()
+        db.commit()
+    print(f"revoked the key {prefix}", file=sys.stderr)
+    return 0
+
+
 def cmd_requeue(args) -> int:
     from .queue import make_celery
     from .requeue import requeue_jobs
@@ -133,6 +170,37 @@ def _die_with_parent() -> None:
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
+def process_start(pid: int) -> int | None:
+    """When process `pid` started (clock ticks since boot; /proc/PID/stat's 22nd field): with the pid,
+    it names one process, never a later one given the same pid. None when there is no such process."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[19])
+    except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+        return None
+
+
+def hold_home(home: Path):
+    """An exclusive lock on <home>/serve.lock, held (by the open file returned) while this serve
+    runs; the kernel releases it when the process dies. None when another serve holds it."""
+    import fcntl
+
+    lock = open(home / "serve.lock", "a+")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.seek(0)
+        holder = lock.read().strip() or "unknown"
+        lock.close()
+        print(f"latentgen serve: another serve (pid {holder}) runs on the home {home.absolute()}; stop it, "
+              "or give this one another --home", file=sys.stderr)
+        return None
+    lock.truncate(0)
+    lock.write(f"{os.getpid()}\n")
+    lock.flush()
+    return lock
+
+
 class EmbeddedWorker:
     """The worker process group that `latentgen serve` owns: started in its own session (so the
     group holds the Celery main process and its pool), recorded in <home>/worker.pid, killed with
@@ -148,21 +216,25 @@ class EmbeddedWorker:
         self._lock = threading.Lock()
 
     def stop_leftover(self) -> bool:
-        """Kill the worker group a previous serve of this home left running; True if there was one."""
+        """Kill the worker group a previous serve of this home left running; True if there was one.
+        The pid file is trusted only when its process is the one it recorded (same start time): a
+        pid reused by another process is left alone."""
         try:
-            pgid = int(self.pid_file.read_text().split()[0])
-        except (FileNotFoundError, ValueError, IndexError):
+            pid, started = (int(f) for f in self.pid_file.read_text().split())
+        except (FileNotFoundError, ValueError):
+            self.pid_file.unlink(missing_ok=True)
+            return False
+        self.pid_file.unlink()
+        if process_start(pid) != started:
             return False
         try:
-            os.killpg(pgid, signal.SIGKILL)
+            os.killpg(pid, signal.SIGKILL)
         except ProcessLookupError:
             return False
-        finally:
-            self.pid_file.unlink(missing_ok=True)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
-                os.killpg(pgid, 0)
+                os.killpg(pid, 0)
             except ProcessLookupError:
                 break
             time.sleep(0.1)
@@ -174,7 +246,7 @@ class EmbeddedWorker:
             self.proc = subprocess.Popen(worker_command(self.settings, self.concurrency, "embedded"),
                                          env=worker_env(self.settings), stdout=log, stderr=subprocess.STDOUT,
                                          start_new_session=True, preexec_fn=_die_with_parent)
-            self.pid_file.write_text(f"{self.proc.pid}\n")
+            self.pid_file.write_text(f"{self.proc.pid} {process_start(self.proc.pid)}\n")
             return self.proc
 
     def supervise(self) -> None:
@@ -214,6 +286,9 @@ def cmd_serve(args) -> int:
 
     settings = _settings(args.home)
     Path(settings.home).mkdir(parents=True, exist_ok=True)
+    # before anything else: a second serve of a home touches nothing of the first's
+    if (home_lock := hold_home(Path(settings.home))) is None:
+        return 1
     upgrade(settings.database_url)
     key = _local_key(settings)
     worker = None if args.no_worker else EmbeddedWorker(settings, args.concurrency)
@@ -249,6 +324,7 @@ def cmd_serve(args) -> int:
     finally:
         if worker is not None:
             worker.stop()
+        home_lock.close()
     return 0
 
 
@@ -276,6 +352,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--owner", default="local", help="owner name (created when new)")
     p.add_argument("--no-migrate", dest="migrate", action="store_false", help="do not upgrade the database first")
     p.set_defaults(func=cmd_create_key)
+
+    p = add("keys", help="list or revoke API keys")
+    actions = p.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    k = actions.add_parser("list", parents=[common], help="every key: its prefix, owner, creation and revocation")
+    k.add_argument("--owner", help="only this owner's keys")
+    k.set_defaults(func=cmd_keys_list)
+    k = actions.add_parser("revoke", parents=[common], help="revoke a key: it is refused (401) from its next request")
+    k.add_argument("key", metavar="PREFIX", help="the key's prefix (lg_<prefix>_…, as `keys list` shows it), or the key")
+    k.set_defaults(func=cmd_keys_revoke)
 
     p = add("migrate", help="upgrade the database to the latest schema")
     p.set_defaults(func=cmd_migrate)

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from sqlalchemy.exc import OperationalError
 from starlette.routing import Match
 
 from .schemas import JobKind
+
+log = logging.getLogger("latentgen.api")
+# how long a client should wait before retrying a request the database was too busy for, or one
+# over an owner's quota
+RETRY_AFTER_S = 5
 
 
 class ApiError(Exception):
@@ -63,12 +71,36 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_req: Request, exc: ApiError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        if exc.status == 429:
+            headers = {"Retry-After": str(RETRY_AFTER_S)}
         return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_req: Request, exc: RequestValidationError) -> JSONResponse:
         err = validation_error(list(exc.errors()))
         return JSONResponse(err.body(), status_code=422)
+
+    @app.exception_handler(OperationalError)
+    async def _database(_req: Request, exc: OperationalError) -> JSONResponse:
+        # a locked SQLite file, a Postgres lock timeout, a dropped connection: the request may be retried
+        log.warning("database unavailable: %s", str(exc.orig)[:300])
+        err = ApiError(503, "database_unavailable", "the database is busy or unreachable; retry shortly")
+        return JSONResponse(err.body(), status_code=503, headers={"Retry-After": str(RETRY_AFTER_S)})
+
+    @app.exception_handler(OSError)
+    async def _os_error(req: Request, exc: OSError) -> JSONResponse:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            log.error("disk full: %s", exc)
+            err = ApiError(507, "insufficient_storage", "the server's disk is full: nothing of this request was kept")
+            return JSONResponse(err.body(), status_code=507)
+        return await _internal(req, exc)
+
+    @app.exception_handler(Exception)
+    async def _internal(_req: Request, exc: Exception) -> JSONResponse:
+        log.error("request failed", exc_info=exc)
+        # the details (SQL, paths) stay in the server's log
+        err = ApiError(500, "internal_error", f"the server failed ({type(exc).__name__}); its log has the details")
+        return JSONResponse(err.body(), status_code=500)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -2,16 +2,20 @@
 
 Networks: validated and described by the core (`latentgen.networks.inspect_upload`: torch
 weights that must load strictly into the declared architecture, or an ONNX graph); its
-`NetworkError`s become 422s with the same code, field and details. latentgen (hence torch) is
-imported lazily, inside these functions, so importing the API never imports torch.
+`NetworkError`s become 422s with the same code, field and details. That check runs in a process of
+its own, bounded in memory and time; the planning helpers import latentgen (hence torch) lazily,
+inside them, so importing the API never imports torch.
 
-Arrays: npz/npy files are opened with ``allow_pickle=False``; image arrays are checked from
-their headers only (never loaded whole), label arrays are small and are read.
+Arrays: npz/npy files are opened with ``allow_pickle=False``; every npz member is checked from its
+header and its zip entry first (value count in exact integers, how far it inflates), then streamed
+through in chunks, labels like images: none is ever held whole.
 """
 
 from __future__ import annotations
 
+import math
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,17 +24,73 @@ import numpy as np
 from .errors import ApiError
 
 NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
+# how many times its stored size an image member may inflate to: real images compress a few times
+# (MNIST's about 8); a bomb of zeros about 1000. Labels need no limit: no more of them than images
+MAX_INFLATION = 100
 
 
-def inspect_network(path: Path, arch: dict[str, Any] | None, max_bytes: int | None = None) -> dict[str, Any]:
+# a check's process is killed past this: loading plus the ONNX dry run, itself bounded (60 s)
+CHECK_SECONDS = 180.0
+
+
+def inspect_network(path: Path, arch: dict[str, Any] | None, max_bytes: int | None, memory_mb: int) -> dict[str, Any]:
     """`latentgen.networks.inspect_upload` (validation: the core's one loader; `arch` None: an ONNX
-    file, at most `max_bytes` long), its errors as 422s."""
+    file, at most `max_bytes` long), its errors as 422s. It runs in a process of its own, forked from
+    a server that imported the core once, with `memory_mb` of data memory and CHECK_SECONDS: a
+    network whose dry run would exhaust or hang the API fails alone."""
+    from multiprocessing.connection import wait
+
+    ctx = _checkers()
+    results, sender = ctx.Pipe(duplex=False)
+    check = ctx.Process(target=_inspect_in_child, args=(sender, str(path), arch, max_bytes, memory_mb << 20),
+                        daemon=True)
+    check.start()
+    sender.close()
+    try:
+        if not wait([results, check.sentinel], CHECK_SECONDS):
+            raise ApiError(422, "check_timeout", f"checking the network took over {CHECK_SECONDS:g} s", "weights")
+        try:
+            outcome, value = results.recv()
+        except EOFError:  # it died before it answered
+            outcome, value = "died", None
+    finally:
+        check.kill()
+        check.join()
+        results.close()
+    if outcome == "ok":
+        return value
+    if outcome == "error":
+        code, message, field, extra = value
+        raise ApiError(422, code, message, field, **extra)
+    if outcome == "died" and check.exitcode not in (-9, None):
+        raise RuntimeError(f"the network check's process died (exit status {check.exitcode})")
+    raise ApiError(422, "resource_exhausted", f"checking the network needed more memory than an upload's check may "
+                   f"use ({memory_mb} MiB, LATENTGEN_UPLOAD_CHECK_MEMORY_MB)", "weights", limit=memory_mb)
+
+
+@lru_cache
+def _checkers():
+    """Processes forked from a server process that has imported latentgen (and torch) once."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["latentgen.networks"])
+    return ctx
+
+
+def _inspect_in_child(sender, path: str, arch: dict[str, Any] | None, max_bytes: int | None, memory: int) -> None:
+    import resource
+
     from latentgen.networks import MAX_ONNX_BYTES, NetworkError, inspect_upload
 
+    resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
     try:
-        return inspect_upload(path, arch, MAX_ONNX_BYTES if max_bytes is None else max_bytes)
+        sender.send(("ok", inspect_upload(Path(path), arch, MAX_ONNX_BYTES if max_bytes is None else max_bytes)))
     except NetworkError as e:
-        raise ApiError(422, e.code, e.message, e.field, **e.extra) from e
+        sender.send(("error", (e.code, e.message, e.field, e.extra)))
+    except MemoryError:
+        sender.send(("memory", None))
+    # anything else: a traceback on stderr, and the API's 500
 
 
 def plan_architecture(arch: dict[str, Any], field: str = "arch") -> None:
@@ -72,13 +132,28 @@ def _npy_header(fp) -> tuple[tuple[int, ...], np.dtype]:
     return tuple(int(s) for s in shape), np.dtype(dtype)
 
 
-def _labels_ok(y: np.ndarray, name: str, field: str) -> None:
-    if y.ndim != 1:
-        raise ApiError(422, "invalid_dataset", f"{name} must be 1-D, got shape {list(y.shape)}", field)
-    if not np.issubdtype(y.dtype, np.integer):
-        raise ApiError(422, "invalid_dataset", f"{name} must hold integers, got {y.dtype}", field)
-    if y.size and y.min() < 0:
+def _labels_ok(shape: tuple[int, ...], dtype: np.dtype, least: int | None, name: str, field: str) -> None:
+    """Labels of this shape and dtype, whose least value is `least` (None: there are none)."""
+    if len(shape) != 1:
+        raise ApiError(422, "invalid_dataset", f"{name} must be 1-D, got shape {list(shape)}", field)
+    if not np.issubdtype(dtype, np.integer):
+        raise ApiError(422, "invalid_dataset", f"{name} must hold integers, got {dtype}", field)
+    if least is not None and least < 0:
         raise ApiError(422, "invalid_dataset", f"{name} holds negative labels", field)
+
+
+class _Extremes:
+    """The least and greatest of the values seen chunk by chunk (None before any)."""
+
+    def __init__(self) -> None:
+        self.least: int | None = None
+        self.greatest: int | None = None
+
+    def __call__(self, values: np.ndarray) -> None:
+        if values.size:
+            low, high = int(values.min()), int(values.max())
+            self.least = low if self.least is None else min(self.least, low)
+            self.greatest = high if self.greatest is None else max(self.greatest, high)
 
 
 def _read_array(zf: zipfile.ZipFile, member: str, key: str, field: str, max_values: int,
@@ -96,10 +171,14 @@ def _read_array(zf: zipfile.ZipFile, member: str, key: str, field: str, max_valu
             raise ApiError(422, "invalid_dataset", f"{key} must be uint8 or floating point, got {dtype}", field)
         if not images and dtype.kind not in "iu":
             raise ApiError(422, "invalid_dataset", f"{key} must hold integers, got {dtype}", field)
-        count = int(np.prod(shape, dtype=np.int64)) if shape else 1
+        count = math.prod(shape)  # Python integers: a shape such as (4, 2**62) cannot wrap around
         if count > max_values:
             raise ApiError(422, "invalid_dataset", f"{key} holds {count:,} values, over the limit of {max_values:,}",
                            field, limit=max_values)
+        entry = zf.getinfo(member)
+        if images and entry.file_size > MAX_INFLATION * max(entry.compress_size, 1):
+            raise ApiError(422, "invalid_dataset", f"{key} inflates {entry.file_size // max(entry.compress_size, 1):,}"
+                           f" times its stored size, over the limit of {MAX_INFLATION}", field, limit=MAX_INFLATION)
         if on_chunk is not None:
             step = max(1, (16 << 20) // dtype.itemsize) * dtype.itemsize
             remaining = count * dtype.itemsize
@@ -127,7 +206,7 @@ def inspect_npz(path: Path, field: str = "file", max_values: int = 4_000_000_000
                            f"npz lacks arrays {missing}; expected x_train, y_train, x_test, y_test",
                            field, missing=missing)
         shapes: dict[str, tuple[int, ...]] = {}
-        labels: dict[str, np.ndarray] = {}
+        labels: dict[str, tuple[tuple[int, ...], np.dtype, _Extremes]] = {}
         try:
             for k in ("x_train", "x_test"):
 
@@ -141,27 +220,27 @@ def inspect_npz(path: Path, field: str = "file", max_values: int = 4_000_000_000
                                    f"{k} must be (N, D), (N, H, W) or (N, C, H, W)/(N, H, W, C); got {list(shape)}", field)
                 shapes[k] = shape
             for x, y in (("x_train", "y_train"), ("x_test", "y_test")):
-                parts: list[np.ndarray] = []
-                # labels: no more values than images, so reading them is bounded
-                shape, _ = _read_array(zf, names[y], y, field, shapes[x][0], parts.append)
-                labels[y] = np.concatenate(parts) if parts else np.zeros(0, np.int64)
-                labels[y] = labels[y].reshape(shape) if shape else labels[y]
+                extremes = _Extremes()
+                # labels: no more values than images, streamed like them
+                shape, dtype = _read_array(zf, names[y], y, field, shapes[x][0], extremes)
+                labels[y] = shape, dtype, extremes
         except (zipfile.BadZipFile, EOFError, OSError) as e:
             raise ApiError(422, "invalid_dataset", f"the npz archive is damaged: {e}", field) from e
     if shapes["x_train"][1:] != shapes["x_test"][1:]:
         raise ApiError(422, "invalid_dataset",
                        f"x_train and x_test sample shapes differ: {list(shapes['x_train'][1:])} vs {list(shapes['x_test'][1:])}", field)
     for x, y in (("x_train", "y_train"), ("x_test", "y_test")):
-        _labels_ok(labels[y], y, field)
-        if shapes[x][0] != len(labels[y]):
+        shape, dtype, extremes = labels[y]
+        _labels_ok(shape, dtype, extremes.least, y, field)
+        if shapes[x][0] != shape[0]:
             raise ApiError(422, "invalid_dataset",
-                           f"{x} has {shapes[x][0]} samples but its labels have {len(labels[y])}", field)
-    k = int(max(labels["y_train"].max(initial=0), labels["y_test"].max(initial=0))) + 1
+                           f"{x} has {shapes[x][0]} samples but its labels have {shape[0]}", field)
+    k = max(labels["y_train"][2].greatest or 0, labels["y_test"][2].greatest or 0) + 1
     return {
         "n_train": int(shapes["x_train"][0]),
         "n_test": int(shapes["x_test"][0]),
         "sample_shape": list(shapes["x_train"][1:]),
-        "num_features": int(np.prod(shapes["x_train"][1:])),
+        "num_features": math.prod(shapes["x_train"][1:]),
         "num_classes": k,
     }
 
@@ -173,7 +252,7 @@ def inspect_labels(path: Path, n_train: int | None, num_classes: int | None, fie
         raise ApiError(422, "invalid_labels", f"train_labels must be a .npy integer array: {e}", field) from e
     if not isinstance(y, np.ndarray):
         raise ApiError(422, "invalid_labels", "train_labels must be a single .npy array, not an archive", field)
-    _labels_ok(y, "train_labels", field)
+    _labels_ok(y.shape, y.dtype, int(y.min()) if y.size else None, "train_labels", field)
     if n_train is not None and len(y) != n_train:
         raise ApiError(422, "invalid_labels",
                        f"train_labels has {len(y)} entries but the training set has {n_train}", field)

@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(title="latentgen", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
-    app.state.engine = make_engine(settings.database_url)
+    app.state.engine = make_engine(settings.database_url, settings.sqlite_busy_timeout_s)
     app.state.sessionmaker = make_sessionmaker(app.state.engine)
     app.state.storage = make_storage(settings)
     app.state.staging = StagingArea(settings.staging_dir)

@@ -28,7 +28,10 @@ _DESCRIPTIONS = {
     413: "the body or an uploaded file exceeds the size limit",
     415: "the body must be multipart/form-data",
     422: "a field is invalid: `error.field` names it",
-    503: "a dependency (broker) is unavailable",
+    429: "the owner has as many queued and running jobs as allowed; retry after `Retry-After` seconds",
+    500: "the server failed; its log has the details",
+    503: "a dependency (the database, the broker) is busy or unavailable; retry after `Retry-After` seconds",
+    507: "the server's disk is full; nothing of the request was kept",
 }
 
 
@@ -92,11 +95,23 @@ def _drop_default_validation_errors(doc: dict) -> None:
         doc["components"]["schemas"].pop(name, None)
 
 
+def _server_errors(doc: dict) -> None:
+    """Every API operation may answer 500 and 503 (the database busy) in the error body too."""
+    for path, item in doc["paths"].items():
+        if not path.startswith("/v1/"):
+            continue  # /readyz answers its own 503 body
+        for op in item.values():
+            for code in ("500", "503"):
+                op["responses"].setdefault(code, {"description": _DESCRIPTIONS[int(code)], "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}})
+
+
 def build_openapi(app: FastAPI) -> dict[str, Any]:
     doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes,
                       servers=[{"url": "/"}])
     _fix_multipart(doc)
     _drop_default_validation_errors(doc)
+    _server_errors(doc)
     return doc
 
 

@@ -497,7 +497,14 @@ class MidwayParams(BaseModel):
 
 # ---------------------------------------------------------------- job creation
 
-class ProbeJobCreate(BaseModel):
+class _Bounded(BaseModel):
+    time_limit_s: float | None = Field(
+        default=None, gt=0, description="a wall-clock limit in seconds for each run of the job (and of each of its "
+        "parts), at most its kind's (LATENTGEN_JOB_TIME_LIMITS_S, which applies when unset); past it the job fails "
+        "`time_limit`")
+
+
+class ProbeJobCreate(_Bounded):
     model_config = ConfigDict(extra="forbid")
     kind: Literal["probe"]
     model_id: str = Field(max_length=64)
@@ -505,7 +512,7 @@ class ProbeJobCreate(BaseModel):
     params: ProbeParams = ProbeParams()
 
 
-class RepairJobCreate(BaseModel):
+class RepairJobCreate(_Bounded):
     model_config = ConfigDict(extra="forbid")
     kind: Literal["repair"]
     model_id: str = Field(max_length=64)
@@ -513,14 +520,14 @@ class RepairJobCreate(BaseModel):
     params: RepairParams = RepairParams()
 
 
-class TrainJobCreate(BaseModel):
+class TrainJobCreate(_Bounded):
     model_config = ConfigDict(extra="forbid")
     kind: Literal["train"]
     dataset_id: str = Field(max_length=64)
     params: TrainParams
 
 
-class DynamicsJobCreate(BaseModel):
+class DynamicsJobCreate(_Bounded):
     """Probe a run's checkpoints: those of a succeeded train job, or the user's own
     (`params.checkpoints` with the `dataset_id` they were trained on)."""
     model_config = ConfigDict(extra="forbid")
@@ -530,14 +537,14 @@ class DynamicsJobCreate(BaseModel):
     params: DynamicsParams = DynamicsParams()
 
 
-class MidwayJobCreate(BaseModel):
+class MidwayJobCreate(_Bounded):
     model_config = ConfigDict(extra="forbid")
     kind: Literal["midway"]
     dataset_id: str = Field(max_length=64)
     params: MidwayParams
 
 
-class AuditJobCreate(BaseModel):
+class AuditJobCreate(_Bounded):
     """Which training labels look wrong, read from the model's layers; optionally a cleaned data set."""
     model_config = ConfigDict(extra="forbid")
     kind: Literal["audit"]
@@ -546,7 +553,7 @@ class AuditJobCreate(BaseModel):
     params: AuditParams = AuditParams()
 
 
-class GraftJobCreate(BaseModel):
+class GraftJobCreate(_Bounded):
     """Repair at any layer: the model up to a layer, then a head fitted on the noisy labels; a new model."""
     model_config = ConfigDict(extra="forbid")
     kind: Literal["graft"]
@@ -571,7 +578,7 @@ class Progress(BaseModel):
 
 
 class JobError(BaseModel):
-    code: str = Field(description="invalid_input, internal_error, ...")
+    code: str = Field(description="invalid_input, time_limit, resource_exhausted, worker_lost, internal_error")
     message: str
 
 
@@ -586,6 +593,7 @@ class _JobBase(BaseModel):
     error: JobError | None
     output_model_id: str | None
     attempts: int
+    time_limit_s: float | None = Field(description="the limit the job asked for; null: its kind's")
     created_at: UtcDatetime
     updated_at: UtcDatetime
     started_at: UtcDatetime | None
@@ -639,7 +647,7 @@ def job_out(job: Any) -> ProbeJob | RepairJob | TrainJob | DynamicsJob | MidwayJ
         model_id=job.model_id, dataset_id=job.dataset_id, source_job_id=job.source_job_id,
         progress=Progress(stage=job.progress_stage, current=job.progress_current, total=job.progress_total),
         error=job.error, output_model_id=job.output_model_id, attempts=job.attempts,
-        created_at=job.created_at, updated_at=job.updated_at, started_at=job.started_at,
+        time_limit_s=job.time_limit_s, created_at=job.created_at, updated_at=job.updated_at, started_at=job.started_at,
         finished_at=job.finished_at,
     ))
 

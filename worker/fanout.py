@@ -31,7 +31,8 @@ from service.crud import blob_referenced
 from service.models import Job, JobPart, utcnow
 from service.queue import enqueue_parts
 from worker.kinds import kind_module
-from worker.runner import JobCanceled, Lease, Progress, Runner, clean, failure
+from worker.bounded import run_bounded
+from worker.runner import FINAL, JobCanceled, Lease, Outcome, Progress, Runner, clean, failure
 
 log = logging.getLogger("latentgen.worker")
 
@@ -108,6 +109,11 @@ class PartHold:
         return (JobPart.job_id == self.job_id, JobPart.number == self.number, JobPart.job_attempt == self.attempt,
                 JobPart.status == "running", JobPart.attempts == self.part_attempt)
 
+    def held_in(self, s) -> bool:
+        job = s.scalar(select(Job.id).where(*self.runner.held(self.job_id, self.attempt)))
+        part = s.scalar(select(JobPart.number).where(*self.part()))
+        return job is not None and part is not None
+
     def renew(self, s) -> bool:
         """Extend the part's lease and the job's; False once either is no longer held."""
         lease = self.runner.lease_end()
@@ -138,6 +144,9 @@ class PartLease(Lease):
     def renew(self, s) -> None:
         self.hold.renew(s)
 
+    def held_in(self, s) -> bool:
+        return self.hold.held_in(s)
+
 
 def run_part(runner: Runner, job_id: str, attempt: int, number: int) -> str:
     hold = _claim_part(runner, job_id, attempt, number)
@@ -150,15 +159,19 @@ def run_part(runner: Runner, job_id: str, attempt: int, number: int) -> str:
     module = kind_module(job.kind)
     log.info("job %s part %d: %s, run %d", job_id, number, spec, hold.part_attempt)
     created: str | None = None
+    lease = PartLease(hold)
     try:
-        with PartLease(hold), tempfile.TemporaryDirectory(prefix=f"part-{job_id}-{number}-", dir=runner.cache) as tmp:
-            out = module.run_part(runner, job, spec, hold, Path(tmp))
-            blob = None
-            if out.file is not None:
-                blob, _size, new = runner._store(out.file)
-                created = blob if new else None
-            last = _complete(runner, hold, out, blob)
-            created = None  # on the part's row now
+        with tempfile.TemporaryDirectory(prefix=f"part-{job_id}-{number}-", dir=runner.scratch.path) as tmp:
+            out = run_bounded(runner, f"job {job_id} part {number}",
+                              lambda: module.run_part(runner, job, spec, hold, Path(tmp)), lease,
+                              runner.time_limit(job), Path(tmp))
+            with lease:
+                blob = None
+                if out.file is not None:
+                    blob, _size, new = runner._store(out.file)
+                    created = blob if new else None
+                last = _complete(runner, hold, out, blob)
+                created = None  # on the part's row now
     except JobCanceled:
         _end_part(runner, hold, "canceled")
         log.info("job %s part %d: canceled (or reclaimed)", job_id, number)
@@ -237,7 +250,7 @@ def _part_failed(runner: Runner, hold: PartHold, spec: dict, e: Exception) -> st
     """Run the part again (its lease expired: the API queues it again) while it has runs left and
     the failure is not its input's; else fail the job."""
     code, message = failure(e, f"job {hold.job_id} part {hold.number}")
-    if code != "invalid_input" and hold.part_attempt < runner.settings.part_attempts:
+    if code not in FINAL and hold.part_attempt < runner.settings.part_attempts:
         with runner.sessions() as s:
             s.execute(update(JobPart).where(*hold.part()).values(
                 lease_expires_at=utcnow(), error={"code": code, "message": message[:4000]}, updated_at=utcnow()))
@@ -252,22 +265,28 @@ def _part_failed(runner: Runner, hold: PartHold, spec: dict, e: Exception) -> st
 def _merge(runner: Runner, job: Job, attempt: int, module) -> str:
     """The last part done: the kind's merge of every part's output, finished as a whole job would be;
     the scratch goes whichever way it ends."""
+    def merged(tmp: Path) -> Outcome:
+        """In the merge's own process: the kind's merge of the parts, report drawn."""
+        with runner.sessions() as s:
+            rows = s.scalars(select(JobPart).where(JobPart.job_id == job.id, JobPart.job_attempt == attempt)
+                             .order_by(JobPart.number)).all()
+        parts = [DonePart(p.number, p.spec, p.result,
+                          runner.blob_file(p.blob, ".part") if p.blob else None) for p in rows]
+        outcome = module.merge(runner, job, parts, Progress(runner, job.id, attempt), tmp)
+        for p in parts:
+            if p.file is not None:
+                p.file.unlink(missing_ok=True)  # scratch: not worth keeping in the worker's cache
+        return runner.with_report(job, outcome, tmp)
+
     def body() -> str:
-        progress = Progress(runner, job.id, attempt)
-        with Lease(runner, job.id, attempt), \
-                tempfile.TemporaryDirectory(prefix=f"merge-{job.id}-", dir=runner.cache) as tmp:
-            with runner.sessions() as s:
-                rows = s.scalars(select(JobPart).where(JobPart.job_id == job.id, JobPart.job_attempt == attempt)
-                                 .order_by(JobPart.number)).all()
-            parts = [DonePart(p.number, p.spec, p.result,
-                              runner.blob_file(p.blob, ".part") if p.blob else None) for p in rows]
-            outcome = module.merge(runner, job, parts, progress, Path(tmp))
-            for p in parts:
-                if p.file is not None:
-                    p.file.unlink(missing_ok=True)  # scratch: not worth keeping in the worker's cache
+        lease = Lease(runner, job.id, attempt)
+        with tempfile.TemporaryDirectory(prefix=f"merge-{job.id}-", dir=runner.scratch.path) as tmp:
+            outcome = run_bounded(runner, f"job {job.id}", lambda: merged(Path(tmp)), lease,
+                                  runner.time_limit(job), Path(tmp))
             # merged: the scratch goes before the job is seen succeeded
             remove_scratch(runner, job.id, attempt)
-            return runner._finish(job, attempt, outcome)
+            with lease:
+                return runner._store_outcome(job, attempt, outcome)
 
     try:
         return runner.guarded(job.id, attempt, body)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 import socket
 import tempfile
 import threading
@@ -28,7 +29,9 @@ from service.core.config import Settings, get_settings
 from service.crud import blob_referenced, unfinished_parts
 from service.db import make_engine, make_sessionmaker
 from service.models import Artifact, Dataset, Job, Model, utcnow
-from service.storage import make_storage, stage_file
+from service.queue import enqueue_job
+from service.storage import StagingArea, make_storage, stage_file
+from worker.bounded import JobFailed, run_bounded
 from worker.kinds import run_kind, split_kind
 
 log = logging.getLogger("latentgen.worker")
@@ -121,20 +124,33 @@ class Progress:
             raise JobCanceled(self.job_id)
 
 
-class Lease(threading.Thread):
-    """Renews the job's lease while it runs: a worker that dies stops renewing, and the API queues
-    the job again once the lease has run out."""
+class Lease:
+    """Renews the job's lease while entered (from a thread of its own): a worker that dies stops
+    renewing, and the API queues the job again once the lease has run out."""
 
     def __init__(self, runner: "Runner", job_id: str, attempt: int):
-        super().__init__(name=f"lease-{job_id}", daemon=True)
         self.runner, self.job_id, self.attempt = runner, job_id, attempt
         self._halt = threading.Event()
+        self._thread: threading.Thread | None = None
 
     def renew(self, s) -> None:
         s.execute(update(Job).where(*self.runner.held(self.job_id, self.attempt))
                   .values(lease_expires_at=self.runner.lease_end()))
 
-    def run(self) -> None:
+    def held_in(self, s) -> bool:
+        return s.scalar(select(Job.id).where(*self.runner.held(self.job_id, self.attempt))) is not None
+
+    def holds(self) -> bool:
+        """Whether this attempt still holds the job (not canceled, not reclaimed); when the database
+        cannot say, yes: a hiccup never stops a job (a lost claim still fences its writes)."""
+        try:
+            with self.runner.sessions() as s:
+                return self.held_in(s)
+        except Exception:  # noqa: BLE001 - asked again at the next poll
+            log.warning("job %s: could not read its row", self.job_id, exc_info=True)
+            return True
+
+    def _run(self) -> None:
         while not self._halt.wait(self.runner.settings.job_lease_s / 3):
             try:
                 with self.runner.sessions() as s:
@@ -144,12 +160,14 @@ class Lease(threading.Thread):
                 log.warning("job %s: lease renewal failed", self.job_id, exc_info=True)
 
     def __enter__(self) -> "Lease":
-        self.start()
+        self._halt = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"lease-{self.job_id}", daemon=True)
+        self._thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self._halt.set()
-        self.join(5)
+        self._thread.join(5)
 
 
 class Runner:
@@ -160,9 +178,16 @@ class Runner:
         self.storage = make_storage(settings)
         self.cache = Path(settings.worker_cache_dir)
         self.cache.mkdir(parents=True, exist_ok=True)
+        # job scratch lives in this process's own locked directory: what a killed process left is
+        # removed by the next one to start (the kernel released its lock), never by age
+        self.scratch = StagingArea(self.cache / "scratch")
         self.name = f"{socket.gethostname()}:{os.getpid()}"
 
     # ------------------------------------------------------------ lifecycle
+
+    def time_limit(self, job: Job) -> float:
+        """Each run's wall-clock limit: the kind's, or less when the job asked for less."""
+        return min(self.settings.time_limit_s(job.kind), job.time_limit_s or math.inf)
 
     def lease_end(self):
         return utcnow() + timedelta(seconds=self.settings.job_lease_s)
@@ -182,42 +207,82 @@ class Runner:
         return self.guarded(job.id, attempt, lambda: self._start(job, attempt))
 
     def _start(self, job: Job, attempt: int) -> str:
-        if (specs := split_kind(job.kind)(self, job)) is not None:
-            # spread over the workers: the parts run, and the last one done merges
-            from worker.fanout import fan_out
+        lease = Lease(self, job.id, attempt)
+        with tempfile.TemporaryDirectory(prefix=f"job-{job.id}-", dir=self.scratch.path) as tmp:
+            done = run_bounded(self, f"job {job.id}", lambda: self._compute(job, attempt, Path(tmp)), lease,
+                               self.time_limit(job), Path(tmp))
+            if isinstance(done, list):
+                # spread over the workers: the parts run, and the last one done merges
+                from worker.fanout import fan_out
 
-            return fan_out(self, job, attempt, specs)
-        progress = Progress(self, job.id, attempt)
-        with Lease(self, job.id, attempt), \
-                tempfile.TemporaryDirectory(prefix=f"job-{job.id}-", dir=self.cache) as tmp:
-            outcome = run_kind(job.kind)(self, job, progress, Path(tmp))
-            return self._finish(job, attempt, outcome)
+                return fan_out(self, job, attempt, done)
+            with lease:
+                return self._store_outcome(job, attempt, done)
+
+    def _compute(self, job: Job, attempt: int, tmp: Path) -> list[dict[str, Any]] | Outcome:
+        """In the job's own process: its parts, when its kind spreads it; else its outcome, report drawn."""
+        if (specs := split_kind(job.kind)(self, job)) is not None:
+            return specs
+        outcome = run_kind(job.kind)(self, job, Progress(self, job.id, attempt), tmp)
+        return self.with_report(job, outcome, tmp)
 
     def guarded(self, job_id: str, attempt: int, body: Callable[[], str]) -> str:
-        """`body()`, with a cancel (or a reclaim) and a failure recorded as the job's end."""
+        """`body()`, with a cancel (or a reclaim) and a failure recorded as the job's end; a job whose
+        process was lost runs again while it has attempts left."""
         try:
             return body()
         except JobCanceled:
             log.info("job %s: canceled (or reclaimed)", job_id)
             return "canceled"
         except Exception as e:  # noqa: BLE001 - recorded on the row, never lost
-            self._fail(job_id, attempt, *failure(e, f"job {job_id}"))
+            code, message = failure(e, f"job {job_id}")
+            if code == "worker_lost" and attempt < self.settings.max_attempts:
+                return self._again(job_id, attempt, message)
+            if code == "worker_lost":
+                message += f", on each of its {attempt} attempts (LATENTGEN_MAX_ATTEMPTS); it is not run again"
+            self._fail(job_id, attempt, code, message)
             return "failed"
+
+    def _again(self, job_id: str, attempt: int, message: str) -> str:
+        """Queue the job again for its next attempt (its worker lives on: no lease to wait for)."""
+        from worker.celery_app import app
+
+        with self.sessions() as s:
+            res = s.execute(update(Job).where(*self.held(job_id, attempt)).values(
+                status="queued", progress_stage="requeued", lease_expires_at=None, worker=None, updated_at=utcnow()))
+            s.commit()
+            queue = s.scalar(select(Job.queue).where(Job.id == job_id))
+        if res.rowcount == 0:
+            return "canceled"
+        log.warning("%s; queued again (attempt %d of %d)", message, attempt + 1, self.settings.max_attempts)
+        enqueue_job(app, job_id, queue)
+        return "requeued"
 
     def _claim(self, job_id: str) -> Job | None:
         """queued -> running with a fresh lease (attempts + 1): of concurrent deliveries, one wins.
         A running job whose lease has run out is taken over too (its worker died), unless its parts
-        still run (it is spread over workers)."""
-        now = utcnow()
+        still run (it is spread over workers). A job that has had all its attempts fails instead:
+        each of them ended with its worker lost (nothing else ends an attempt without ending the job)."""
+        now, most = utcnow(), self.settings.max_attempts
+        claimable = (Job.id == job_id, or_(
+            Job.status == "queued",
+            and_(Job.status == "running", Job.lease_expires_at < now, ~unfinished_parts())))
         with self.sessions() as s:
             res = s.execute(
-                update(Job).where(Job.id == job_id, or_(
-                    Job.status == "queued",
-                    and_(Job.status == "running", Job.lease_expires_at < now, ~unfinished_parts()))).values(
+                update(Job).where(*claimable, Job.attempts < most).values(
                     status="running", attempts=Job.attempts + 1, started_at=func.coalesce(Job.started_at, now),
                     updated_at=now, error=None, progress_stage="starting", progress_current=0, progress_total=0,
                     lease_expires_at=self.lease_end(), worker=self.name[:200])
             )
+            if res.rowcount == 0:
+                lost = s.execute(update(Job).where(*claimable, Job.attempts >= most).values(
+                    status="failed", finished_at=now, updated_at=now, lease_expires_at=None, error={
+                        "code": "worker_lost", "message": (
+                            f"the job's worker was lost on each of its {most} attempts (LATENTGEN_MAX_ATTEMPTS: "
+                            "its process killed, as the kernel's out-of-memory killer does, or crashed); "
+                            "it is not run again")}))
+                if lost.rowcount:
+                    log.warning("job %s: its worker was lost on each of its %d attempts; failed", job_id, most)
             s.commit()
             if res.rowcount == 0:
                 return None
@@ -233,19 +298,11 @@ class Runner:
 
     def _store(self, path: Path) -> tuple[str, int, bool]:
         """Put a file into the object store: (sha256, size, whether this put created the blob)."""
-        st = stage_file(path, self.cache)
+        st = stage_file(path, self.scratch.path)
         try:
             return st.sha256, st.size, self.storage.put(st)
         finally:
             st.discard()
-
-    def _finish(self, job: Job, attempt: int, out: Outcome) -> str:
-        """The job's report drawn, then its outcome stored and committed (whether it ran whole or
-        in parts)."""
-        with tempfile.TemporaryDirectory(prefix=f"report-{job.id}-", dir=self.cache) as tmp:
-            if (report := self.report(job, out, Path(tmp) / "report.html")) is not None:
-                out.artifacts.append(report)
-            return self._store_outcome(job, attempt, out)
 
     def _store_outcome(self, job: Job, attempt: int, out: Outcome) -> str:
         # blobs first (content-addressed: a retry or a duplicate writes the same keys); a failed
@@ -429,11 +486,11 @@ class Runner:
             log.warning("plot %s failed:\n%s", fn_name, traceback.format_exc())
             return None
 
-    def report(self, job: Job, out: Outcome, path: Path) -> OutArtifact | None:
-        """The job's HTML report, drawn from the job as the API will show it once it has succeeded.
-        Nothing in it depends on when it is drawn (no finish time): a job run again after its worker
-        died between storing its blobs and committing draws the same bytes, so the content-addressed
-        blob of the lost attempt is the new one, not an orphan."""
+    def with_report(self, job: Job, out: Outcome, tmp: Path) -> Outcome:
+        """The outcome, its HTML report among its artifacts: drawn from the job as the API will show it
+        once it has succeeded. Nothing in it depends on when it is drawn (no finish time): a job run
+        again after its worker died between storing its blobs and committing draws the same bytes, so
+        the content-addressed blob of the lost attempt is the new one, not an orphan."""
         try:
             from latentgen.html_report import render_report
 
@@ -441,23 +498,45 @@ class Runner:
                     "model_id": job.model_id, "dataset_id": job.dataset_id, "source_job_id": job.source_job_id,
                     "created_at": job.created_at, "started_at": job.started_at,
                     "result": {"rows": out.rows, "summary": out.summary}}
+            path = tmp / "report.html"
             path.write_text(render_report(clean(view), out.extras), encoding="utf-8")
-            return OutArtifact("report", path.name, "text/html", path)
+            out.artifacts.append(OutArtifact("report", path.name, "text/html", path))
         except Exception:  # noqa: BLE001 - like a plot, a report never fails the job
             log.warning("job %s: report failed:\n%s", job.id, traceback.format_exc())
-            return None
+        return out
 
+
+# the failures no rerun mends
+FINAL = ("invalid_input", "time_limit", "resource_exhausted")
 
 
 def failure(e: Exception, what: str) -> tuple[str, str]:
-    """(code, message) for the row of a job (or part) that raised `e`: `invalid_input` for bad
-    input, which no retry mends; else `internal_error`, whose details stay in the worker's log."""
+    """(code, message) for the row of a job (or part) that raised `e`: a run's own end (JobFailed:
+    time limit, memory, its process lost); `invalid_input` for bad input, which no retry mends; else
+    `internal_error`, whose details stay in the worker's log."""
+    if isinstance(e, JobFailed):
+        return e.code, e.message
     if isinstance(e, (ValueError, KeyError, FileNotFoundError)):  # DataError is a ValueError
         log.warning("%s failed on its input: %s", what, e)
         return "invalid_input", f"{type(e).__name__}: {e}"
     log.error("%s crashed:\n%s", what, traceback.format_exc())
-    # the details (SQL, paths, parameters) stay in the worker's log
-    return "internal_error", f"the job failed on the server ({type(e).__name__}); its worker's log has the details"
+    return "internal_error", f"the job failed on the server: {type(e).__name__}: {sanitized(e)}"
+
+
+# what an exception's text may not show its job's owner: paths, credentials in URLs
+_PATH = re.compile(r"(?<![\w:/])/(?:[^\s/:'\"]+/)+[^\s/:'\"]*")
+_CREDENTIALS = re.compile(r"(\w+://)[^\s/@]+@")
+
+
+def sanitized(e: Exception) -> str:
+    """The exception's text without paths or URL credentials, and, for a database error, without
+    its SQL and parameters (its class says enough): the details stay in the worker's log."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if isinstance(e, SQLAlchemyError):
+        return "a database error"
+    text = _CREDENTIALS.sub(r"\1…@", _PATH.sub("<path>", str(e)))
+    return " ".join(text.split())[:500]
 
 
 def data_summary(splits, labels) -> dict[str, Any]:

@@ -40,6 +40,7 @@ class AuditJob:
             error (JobError | None):
             output_model_id (None | str):
             attempts (int):
+            time_limit_s (float | None): the limit the job asked for; null: its kind's
             created_at (datetime.datetime):
             updated_at (datetime.datetime):
             started_at (datetime.datetime | None):
@@ -58,6 +59,7 @@ class AuditJob:
     error: JobError | None
     output_model_id: None | str
     attempts: int
+    time_limit_s: float | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
     started_at: datetime.datetime | None
@@ -102,6 +104,9 @@ class AuditJob:
 
         attempts = self.attempts
 
+        time_limit_s: float | None
+        time_limit_s = self.time_limit_s
+
         created_at = self.created_at.isoformat()
 
         updated_at = self.updated_at.isoformat()
@@ -136,6 +141,7 @@ class AuditJob:
             "error": error,
             "output_model_id": output_model_id,
             "attempts": attempts,
+            "time_limit_s": time_limit_s,
             "created_at": created_at,
             "updated_at": updated_at,
             "started_at": started_at,
@@ -220,6 +226,14 @@ class AuditJob:
 
         attempts = d.pop("attempts")
 
+        def _parse_time_limit_s(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        time_limit_s = _parse_time_limit_s(d.pop("time_limit_s"))
+
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
 
@@ -286,6 +300,7 @@ class AuditJob:
             error=error,
             output_model_id=output_model_id,
             attempts=attempts,
+            time_limit_s=time_limit_s,
             created_at=created_at,
             updated_at=updated_at,
             started_at=started_at,

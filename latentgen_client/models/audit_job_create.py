@@ -31,12 +31,16 @@ class AuditJobCreate:
             kind (Literal['audit']):
             model_id (str):
             dataset_id (str):
+            time_limit_s (float | None | Unset): a wall-clock limit in seconds for each run of the job (and of each of its
+                parts), at most its kind's (LATENTGEN_JOB_TIME_LIMITS_S, which applies when unset); past it the job fails
+                `time_limit`
             params (AuditParams | Unset):
      """
 
     kind: Literal['audit']
     model_id: str
     dataset_id: str
+    time_limit_s: float | None | Unset = UNSET
     params: AuditParams | Unset = UNSET
 
 
@@ -51,6 +55,12 @@ class AuditJobCreate:
 
         dataset_id = self.dataset_id
 
+        time_limit_s: float | None | Unset
+        if isinstance(self.time_limit_s, Unset):
+            time_limit_s = UNSET
+        else:
+            time_limit_s = self.time_limit_s
+
         params: dict[str, Any] | Unset = UNSET
         if not isinstance(self.params, Unset):
             params = self.params.to_dict()
@@ -63,6 +73,8 @@ class AuditJobCreate:
             "model_id": model_id,
             "dataset_id": dataset_id,
         })
+        if time_limit_s is not UNSET:
+            field_dict["time_limit_s"] = time_limit_s
         if params is not UNSET:
             field_dict["params"] = params
 
@@ -82,6 +94,16 @@ class AuditJobCreate:
 
         dataset_id = d.pop("dataset_id")
 
+        def _parse_time_limit_s(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        time_limit_s = _parse_time_limit_s(d.pop("time_limit_s", UNSET))
+
+
         _params = d.pop("params", UNSET)
         params: AuditParams | Unset
         if isinstance(_params,  Unset):
@@ -96,6 +118,7 @@ class AuditJobCreate:
             kind=kind,
             model_id=model_id,
             dataset_id=dataset_id,
+            time_limit_s=time_limit_s,
             params=params,
         )
 

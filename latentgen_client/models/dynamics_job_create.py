@@ -30,12 +30,16 @@ class DynamicsJobCreate:
 
         Attributes:
             kind (Literal['dynamics']):
+            time_limit_s (float | None | Unset): a wall-clock limit in seconds for each run of the job (and of each of its
+                parts), at most its kind's (LATENTGEN_JOB_TIME_LIMITS_S, which applies when unset); past it the job fails
+                `time_limit`
             train_job_id (None | str | Unset): a succeeded train job
             dataset_id (None | str | Unset): with params.checkpoints
             params (DynamicsParams | Unset):
      """
 
     kind: Literal['dynamics']
+    time_limit_s: float | None | Unset = UNSET
     train_job_id: None | str | Unset = UNSET
     dataset_id: None | str | Unset = UNSET
     params: DynamicsParams | Unset = UNSET
@@ -47,6 +51,12 @@ class DynamicsJobCreate:
     def to_dict(self) -> dict[str, Any]:
         from ..models.dynamics_params import DynamicsParams # noqa: PLC0415
         kind = self.kind
+
+        time_limit_s: float | None | Unset
+        if isinstance(self.time_limit_s, Unset):
+            time_limit_s = UNSET
+        else:
+            time_limit_s = self.time_limit_s
 
         train_job_id: None | str | Unset
         if isinstance(self.train_job_id, Unset):
@@ -70,6 +80,8 @@ class DynamicsJobCreate:
         field_dict.update({
             "kind": kind,
         })
+        if time_limit_s is not UNSET:
+            field_dict["time_limit_s"] = time_limit_s
         if train_job_id is not UNSET:
             field_dict["train_job_id"] = train_job_id
         if dataset_id is not UNSET:
@@ -88,6 +100,16 @@ class DynamicsJobCreate:
         kind = cast(Literal['dynamics'] , d.pop("kind"))
         if kind != 'dynamics':
             raise ValueError(f"kind must match const 'dynamics', got '{kind}'")
+
+        def _parse_time_limit_s(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        time_limit_s = _parse_time_limit_s(d.pop("time_limit_s", UNSET))
+
 
         def _parse_train_job_id(data: object) -> None | str | Unset:
             if data is None:
@@ -121,6 +143,7 @@ class DynamicsJobCreate:
 
         dynamics_job_create = cls(
             kind=kind,
+            time_limit_s=time_limit_s,
             train_job_id=train_job_id,
             dataset_id=dataset_id,
             params=params,

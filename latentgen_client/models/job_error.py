@@ -22,7 +22,7 @@ T = TypeVar("T", bound="JobError")
 class JobError:
     """ 
         Attributes:
-            code (str): invalid_input, internal_error, ...
+            code (str): invalid_input, time_limit, resource_exhausted, worker_lost, internal_error
             message (str):
      """
 

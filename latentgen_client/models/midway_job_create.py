@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
 from typing import cast
 from typing import Literal, cast
 
@@ -29,11 +30,15 @@ class MidwayJobCreate:
             kind (Literal['midway']):
             dataset_id (str):
             params (MidwayParams):
+            time_limit_s (float | None | Unset): a wall-clock limit in seconds for each run of the job (and of each of its
+                parts), at most its kind's (LATENTGEN_JOB_TIME_LIMITS_S, which applies when unset); past it the job fails
+                `time_limit`
      """
 
     kind: Literal['midway']
     dataset_id: str
     params: MidwayParams
+    time_limit_s: float | None | Unset = UNSET
 
 
 
@@ -47,6 +52,12 @@ class MidwayJobCreate:
 
         params = self.params.to_dict()
 
+        time_limit_s: float | None | Unset
+        if isinstance(self.time_limit_s, Unset):
+            time_limit_s = UNSET
+        else:
+            time_limit_s = self.time_limit_s
+
 
         field_dict: dict[str, Any] = {}
 
@@ -55,6 +66,8 @@ class MidwayJobCreate:
             "dataset_id": dataset_id,
             "params": params,
         })
+        if time_limit_s is not UNSET:
+            field_dict["time_limit_s"] = time_limit_s
 
         return field_dict
 
@@ -75,10 +88,21 @@ class MidwayJobCreate:
 
 
 
+        def _parse_time_limit_s(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        time_limit_s = _parse_time_limit_s(d.pop("time_limit_s", UNSET))
+
+
         midway_job_create = cls(
             kind=kind,
             dataset_id=dataset_id,
             params=params,
+            time_limit_s=time_limit_s,
         )
 
         return midway_job_create

@@ -66,6 +66,26 @@ def current_owner(
 OwnerDep = Annotated[Owner, Depends(current_owner)]
 
 
+def metrics_reader(
+    db: DbDep, settings: SettingsDep, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> None:
+    """The metrics show the whole service (every owner's jobs): they need the metrics token, or,
+    where none is set, an API key."""
+    import hmac
+
+    given = creds.credentials if creds is not None and creds.scheme.lower() == "bearer" else ""
+    if settings.metrics_token is not None:
+        if hmac.compare_digest(given.encode(), settings.metrics_token.encode()):
+            return
+    elif given and owner_for_key(db, given) is not None:
+        return
+    need = "LATENTGEN_METRICS_TOKEN" if settings.metrics_token is not None else "an API key"
+    raise ApiError(401, "unauthorized", f"GET /metrics needs Authorization: Bearer <{need}>", "Authorization")
+
+
+MetricsReaderDep = Annotated[None, Depends(metrics_reader)]
+
+
 def require_multipart(request: Request) -> None:
     """Uploads are multipart/form-data; anything else would only fail as missing fields."""
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != "multipart/form-data":

@@ -7,14 +7,19 @@ and a broker kept in a SQLite file. A deployment sets the URLs explicitly (see d
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+
+# a run's wall-clock limit by kind, in seconds (LATENTGEN_JOB_TIME_LIMITS_S overrides some)
+DEFAULT_TIME_LIMITS_S = {"probe": 4 * 3600, "repair": 4 * 3600, "audit": 8 * 3600, "graft": 8 * 3600,
+                         "train": 24 * 3600, "dynamics": 12 * 3600, "midway": 24 * 3600}
 
 # docker-compose.yml's fallback secrets, good enough on a laptop; production refuses them
 DEVELOPMENT_SECRETS = frozenset({"latentgen-dev-password", "latentgen-dev-secret"})
@@ -28,6 +33,9 @@ class Settings(BaseSettings):
     home: Path = Path("var")
     database_url: str = ""
     broker_url: str = ""
+
+    # the API's SQLite writes wait this long for another's lock, then answer 503 with Retry-After
+    sqlite_busy_timeout_s: float = Field(default=30.0, gt=0)
 
     storage: Literal["local", "s3"] = "local"
     storage_dir: Path | None = None
@@ -43,6 +51,9 @@ class Settings(BaseSettings):
     # uploads are staged here while hashed (bounded memory); must be a local disk
     staging_dir: Path | None = None
     max_upload_bytes: int = Field(default=1 << 30, gt=0)
+    # an uploaded network is checked (loaded, an ONNX graph run once on zeros) in a process of its own
+    # with this much data memory
+    upload_check_memory_mb: int = Field(default=4096, gt=0)
     # a JSON (or any non-multipart) request body: job parameters are small
     max_json_bytes: int = Field(default=1 << 20, gt=0)
     # a client that sends nothing of its body for this long gets 408 and its connection back
@@ -64,6 +75,21 @@ class Settings(BaseSettings):
     # class statistics in shards of this size, in parallel parts
     part_attempts: int = Field(default=3, ge=1)
     shard_min_examples: int = Field(default=50_000, ge=1)
+    # a job that ends with its worker (or its own process) lost starts again, up to this many
+    # attempts in all; then it fails `worker_lost`
+    max_attempts: int = Field(default=3, ge=1)
+    # every run of a job (or of a part of one) is in a process of its own, stopped by its worker past
+    # the kind's wall-clock limit (overrides of DEFAULT_TIME_LIMITS_S, by kind) and within
+    # `cancel_poll_s` of a cancel; its memory is capped at `job_memory_mb` (unset: three quarters of
+    # the machine's), an overrun fails that job `resource_exhausted`
+    job_time_limits_s: dict[str, float] = {}
+    job_memory_mb: int | None = Field(default=None, gt=0)
+    cancel_poll_s: float = Field(default=1.0, gt=0)
+    # an owner's queued and running jobs, at most (429 with Retry-After past it)
+    max_active_jobs_per_owner: int = Field(default=100, ge=1)
+    # what GET /metrics wants as its bearer token (Prometheus' `authorization` credentials); unset:
+    # any API key
+    metrics_token: str | None = Field(default=None, min_length=16)
     # workers record they are alive this often; /readyz counts those seen within three periods
     worker_heartbeat_s: float = Field(default=10.0, gt=0)
 
@@ -74,6 +100,14 @@ class Settings(BaseSettings):
     # unset (the embedded service's API reports the jobs of the database at its own /metrics)
     worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
     worker_metrics_addr: str = "0.0.0.0"
+
+    @field_validator("job_time_limits_s")
+    @classmethod
+    def _known_kinds(cls, limits: dict[str, float]) -> dict[str, float]:
+        for kind, seconds in limits.items():
+            if kind not in DEFAULT_TIME_LIMITS_S or not seconds > 0:
+                raise ValueError(f"{kind!r}: a job kind ({', '.join(DEFAULT_TIME_LIMITS_S)}) and seconds > 0")
+        return limits
 
     @model_validator(mode="after")
     def _derive(self) -> "Settings":
@@ -106,6 +140,14 @@ class Settings(BaseSettings):
             if not secret or secret in DEVELOPMENT_SECRETS:
                 raise ValueError(f"{name}: LATENTGEN_ENV=production needs a real secret here, "
                                  f"not {'a development default' if secret else 'none'}")
+
+    def time_limit_s(self, kind: str) -> float:
+        return float(self.job_time_limits_s.get(kind, DEFAULT_TIME_LIMITS_S[kind]))
+
+    def job_memory_bytes(self) -> int:
+        if self.job_memory_mb is not None:
+            return self.job_memory_mb << 20
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") * 3 // 4
 
     def queue_for(self, kind: str) -> str:
         return self.queue_gpu if kind in self.gpu_kinds else self.queue_default

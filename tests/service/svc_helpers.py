@@ -84,8 +84,7 @@ class WorkerProcess:
 
     def children(self) -> list[int]:
         assert self.proc is not None
-        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.proc.pid)], capture_output=True, text=True)
-        return [int(p) for p in out.stdout.split()]
+        return child_pids(self.proc.pid)
 
     def wait_log(self, needle: str, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
@@ -239,6 +238,25 @@ def alive(pid: int) -> bool:
             return f.read().split()[2] != "Z"
     except FileNotFoundError:
         return False
+
+
+def child_pids(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
+    return [int(p) for p in out.stdout.split()]
+
+
+def orphan_blobs(home: Path) -> list[str]:
+    """Blobs in an embedded home's local store that no row references."""
+    import sqlite3
+
+    con = sqlite3.connect(home / "latentgen.db")
+    try:
+        referenced = {r[0] for q in ("SELECT sha256 FROM models", "SELECT sha256 FROM artifacts",
+                                     "SELECT sha256 FROM datasets", "SELECT labels_sha256 FROM datasets")
+                      for r in con.execute(q) if r[0]}
+    finally:
+        con.close()
+    return [p.name for p in (home / "objects" / "sha256").rglob("*") if p.is_file() and p.name not in referenced]
 
 
 def drop_queues(url: str, queues: list[str]) -> None:

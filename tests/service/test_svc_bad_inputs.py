@@ -50,6 +50,26 @@ def zip_bomb() -> bytes:
     return buf.getvalue()
 
 
+def huge_shape() -> bytes:
+    """An npz whose x_train header declares (4, 2**62) values (4·2**62 wraps to 0 in int64) and holds none."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        header = io.BytesIO()
+        np.lib.format.write_array_header_1_0(header, {"descr": "<f4", "fortran_order": False, "shape": (4, 2**62)})
+        z.writestr("x_train.npy", header.getvalue())
+        for key in ("y_train", "x_test", "y_test"):
+            z.writestr(f"{key}.npy", _npy(np.zeros(4, np.int64)))
+    return buf.getvalue()
+
+
+def inflating() -> bytes:
+    """Images of zeros, deflated: each member inflates about a thousand times."""
+    buf = io.BytesIO()
+    np.savez_compressed(buf, x_train=np.zeros((20, 64, 64), np.float32), y_train=np.zeros(20, np.int64),
+                        x_test=np.zeros((10, 64, 64), np.float32), y_test=np.zeros(10, np.int64))
+    return buf.getvalue()
+
+
 def _npy(arr: np.ndarray) -> bytes:
     buf = io.BytesIO()
     np.save(buf, arr)
@@ -73,10 +93,10 @@ def safetensors(state: dict[str, np.ndarray]) -> bytes:
     return save(state)
 
 
-def good_weights() -> dict[str, np.ndarray]:
+def good_weights(name: str = "mlp") -> dict[str, np.ndarray]:
     from latentgen.models import build_model
 
-    return {k: v.numpy() for k, v in build_model("mlp", (1, 8, 8), 10).state_dict().items()}
+    return {k: v.numpy() for k, v in build_model(name, (1, 8, 8), 10).state_dict().items()}
 
 
 def nan_weights() -> bytes:
@@ -208,6 +228,10 @@ CASES: list[Case] = [
     dataset_case("dataset: train and test shapes differ", 422, "file", "sample shapes differ", spec=LABELS,
                  file=npz(x_test=np.zeros((10, 7, 7), np.float32))),
     dataset_case("dataset: a zip bomb", 422, "file", "over the limit of 20", spec=LABELS, file=zip_bomb()),
+    dataset_case("dataset: a shape of 2**64 values", 422, "file", "x_train holds 18,446,744,073,709,551,616 values",
+                 spec=LABELS, file=huge_shape()),
+    dataset_case("dataset: images that inflate a thousandfold", 422, "file", "over the limit of 100",
+                 spec=LABELS, file=inflating()),
     dataset_case("dataset: train_labels of the wrong length", 422, "train_labels", "training set has 20",
                  spec={}, file=npz(), train_labels=_npy(np.zeros(7, np.int64))),
     dataset_case("dataset: digits train_labels of the wrong length", 422, "train_labels", "training set has 1400",
@@ -227,6 +251,12 @@ CASES: list[Case] = [
     job_case("job: unknown kind", 422, "kind", "does not match any of the expected tags", {"kind": "finetune"}),
     job_case("job: extra field", 422, "priority", "Extra inputs",
              {"kind": "probe", "model_id": "m", "dataset_id": "d", "priority": 1}),
+    job_case("job: a time limit of zero", 422, "time_limit_s", "greater than 0",
+             {"kind": "train", "dataset_id": "{dataset}", "params": {"arch": {"name": "mlp"}}, "time_limit_s": 0}),
+    job_case("job: a time limit over its kind's", 422, "time_limit_s", "at most the train limit of 86400 s",
+             {"kind": "train", "dataset_id": "{dataset}", "params": {"arch": {"name": "mlp"}}, "time_limit_s": 1e6}),
+    job_case("job: a CNN on flat samples of the right size", 422, "dataset_id", "samples, of shape [64]",
+             {"kind": "probe", "model_id": "{cnn_model}", "dataset_id": "{flat_dataset}"}),
     job_case("job: unknown model", 404, "model_id", "model not found", {"kind": "probe", "model_id": "0" * 32, "dataset_id": "d"}),
     job_case("job: another owner's model", 404, "model_id", "model not found",
              {"kind": "probe", "model_id": "{bob_model}", "dataset_id": "{dataset}"}),
@@ -295,18 +325,24 @@ CASES: list[Case] = [
 @pytest.fixture(scope="module")
 def world(client, alice, bob, mlp_files, tmp_path_factory):
     """Objects the cases refer to: {model} (8x8 MLP), {mnist_model} (28x28 MLP), {dataset} (digits),
-    {bob_model} (another owner's), {probe_job} (a finished probe job)."""
+    {bob_model} (another owner's), {probe_job} (a finished probe job), {cnn_model} (8x8 CNN),
+    {flat_dataset} (20 samples of 64 values, flat)."""
     d = tmp_path_factory.mktemp("bad")
     (d / "digits_mlp.safetensors").write_bytes(safetensors(good_weights()))
     model = upload_model(client, alice, d / "digits_mlp.safetensors", DIGITS_ARCH).json()
     mnist_model = upload_model(client, alice, mlp_files["safetensors"], MLP_ARCH).json()
     bob_model = upload_model(client, bob, d / "digits_mlp.safetensors", DIGITS_ARCH).json()
     dataset = upload_dataset(client, alice, None, DIGITS).json()
+    (d / "digits_cnn.safetensors").write_bytes(safetensors(good_weights("cnn")))
+    cnn_model = upload_model(client, alice, d / "digits_cnn.safetensors", {**DIGITS_ARCH, "name": "cnn"}).json()
+    (d / "flat.npz").write_bytes(npz(x_train=np.zeros((20, 64), np.float32), x_test=np.zeros((10, 64), np.float32)))
+    flat_dataset = upload_dataset(client, alice, d / "flat.npz", LABELS).json()
     job = client.post("/v1/jobs", headers=alice, json={"kind": "probe", "model_id": model["id"], "dataset_id": dataset["id"],
                                                        "params": {"layers": ["fc1"], "probes": ["linear"]}}).json()
     assert wait_job(client, alice, job["id"])["status"] == "succeeded"
     return {"model": model["id"], "mnist_model": mnist_model["id"], "dataset": dataset["id"],
-            "bob_model": bob_model["id"], "probe_job": job["id"]}
+            "bob_model": bob_model["id"], "probe_job": job["id"], "cnn_model": cnn_model["id"],
+            "flat_dataset": flat_dataset["id"]}
 
 
 def _fill(value: Any, ids: dict[str, str]) -> Any:

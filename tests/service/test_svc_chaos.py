@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import sqlite3
-import subprocess
 import time
 import uuid
 from pathlib import Path
@@ -18,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from svc_helpers import Serve, WorkerProcess, alive, fresh_database, wait_job
+from svc_helpers import Serve, WorkerProcess, alive, child_pids, fresh_database, orphan_blobs, wait_job
 
 LEASE = {"LATENTGEN_JOB_LEASE_S": "6", "LATENTGEN_WORKER_HEARTBEAT_S": "1"}
 TRAIN = {"arch": {"name": "cnn"}, "recipe": "adam_fast", "max_epochs": 8, "target_train_acc": 1.0}
@@ -60,18 +58,6 @@ def _successes(logs: list[Path], job_id: str) -> int:
     return sum(p.read_text(errors="replace").count(f"job {job_id}: succeeded") for p in logs if p.exists())
 
 
-def _orphans_local(home: Path) -> list[str]:
-    """Blobs in the local store that no row references."""
-    con = sqlite3.connect(home / "latentgen.db")
-    try:
-        referenced = {r[0] for q in ("SELECT sha256 FROM models", "SELECT sha256 FROM artifacts",
-                                     "SELECT sha256 FROM datasets", "SELECT labels_sha256 FROM datasets")
-                      for r in con.execute(q) if r[0]}
-    finally:
-        con.close()
-    return [p.name for p in (home / "objects" / "sha256").rglob("*") if p.is_file() and p.name not in referenced]
-
-
 def _check_once(api: Api, job_id: str, logs: list[Path], home: Path | None = None) -> dict:
     job = api.finished(job_id)
     assert job["status"] == "succeeded", job
@@ -81,7 +67,7 @@ def _check_once(api: Api, job_id: str, logs: list[Path], home: Path | None = Non
     names = sorted(a["name"] for a in result["artifacts"])
     assert names == sorted(set(names)) and "history.csv" in names  # one set of artifacts
     if home is not None:
-        assert _orphans_local(home) == []
+        assert orphan_blobs(home) == []
     return job
 
 
@@ -94,11 +80,6 @@ def serve(tmp_path):
 
 def _api(serve: Serve) -> Api:
     return Api(serve.url, serve.key)
-
-
-def _worker_children(pid: int) -> list[int]:
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
-    return [int(p) for p in out.stdout.split()]
 
 
 @pytest.mark.timeout(900)
@@ -118,7 +99,7 @@ def test_embedded_pool_child_killed(serve):
     api = _api(serve)
     job_id = api.job({"kind": "train", "dataset_id": api.digits(), "params": TRAIN})
     api.wait(job_id, training)
-    (child,) = _worker_children(serve.worker_pid)
+    (child,) = child_pids(serve.worker_pid)
     os.kill(child, signal.SIGKILL)
     _check_once(api, job_id, [serve.home / "worker.log"], serve.home)
 

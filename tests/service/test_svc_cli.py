@@ -77,3 +77,30 @@ def test_global_options_before_or_after_the_sub_command(tmp_path):
         assert out.returncode == 0, out.stderr
         assert (tmp_path / "ab"[i] / "latentgen.db").is_file()
     assert not (tmp_path / "unused").exists()
+
+
+def test_keys_list_and_revoke_and_a_revoked_key_is_refused_at_once(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from service.core.config import Settings
+    from service.main import create_app
+
+    def latentgen(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, *LATENTGEN[1:], *args], cwd=ROOT, env=_env(tmp_path),
+                              capture_output=True, text=True)
+
+    eve, mallory = (latentgen("create-key", "--owner", owner).stdout.strip() for owner in ("eve", "mallory"))
+    app = create_app(Settings(home=tmp_path))
+    with TestClient(app) as client:
+        assert client.get("/v1/jobs", headers={"Authorization": f"Bearer {mallory}"}).status_code == 200
+        listed = latentgen("keys", "list").stdout
+        prefix = mallory.split("_")[1]
+        assert prefix in listed and eve.split("_")[1] in listed and mallory not in listed
+        assert latentgen("keys", "revoke", prefix).returncode == 0
+        r = client.get("/v1/jobs", headers={"Authorization": f"Bearer {mallory}"})
+        assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"
+        assert client.get("/v1/jobs", headers={"Authorization": f"Bearer {eve}"}).status_code == 200
+        assert latentgen("keys", "revoke", prefix).returncode == 2  # no unrevoked key has it any more
+    app.state.engine.dispose()
+    mine = latentgen("keys", "list", "--owner", "mallory").stdout.splitlines()
+    assert len(mine) == 2 and mine[1].split()[0] == prefix and mine[1].split()[-1] != "-"

@@ -12,8 +12,8 @@ import sqlite3
 import time
 
 import pytest
-from svc_helpers import Serve, WorkerProcess
-from test_svc_chaos import LEASE, Api, _orphans_local
+from svc_helpers import Serve, WorkerProcess, orphan_blobs
+from test_svc_chaos import LEASE, Api
 
 EPOCHS = [1, 2, 3, 4, 5, 6]
 # 40% wrong labels: the CNN does not fit them all in so few epochs, so every checkpoint is kept
@@ -121,7 +121,7 @@ def _sharded_probe(api: Api, home, train_id: str) -> list[dict]:
     assert job["status"] == "succeeded", job
     parts = _parts(home, job["id"])
     assert [p["status"] for p in parts] == ["done"] * 3
-    assert _scratch(home, job["id"]) == [] and _orphans_local(home) == []
+    assert _scratch(home, job["id"]) == [] and orphan_blobs(home) == []
     return _rows(api, job["id"])
 
 
@@ -133,7 +133,7 @@ def _sharded_repair(api: Api, home, train_id: str) -> tuple[str, list[dict]]:
                                 "dataset_id": train["dataset_id"]}))
     assert job["status"] == "succeeded", job
     assert [p["status"] for p in _parts(home, job["id"])] == ["done"] * 3
-    assert _scratch(home, job["id"]) == [] and _orphans_local(home) == []
+    assert _scratch(home, job["id"]) == [] and orphan_blobs(home) == []
     repaired = api.http.get(f"/v1/models/{job['output_model_id']}").json()
     rows = _rows(api, job["id"])
     assert {r["probe"] for r in rows} == {"model", "repaired"}
@@ -162,7 +162,7 @@ def test_embedded_canceled_sharded_probe_leaves_no_scratch(serve):
         assert time.monotonic() < deadline, parts
         time.sleep(0.2)
     # the parts that stopped removed the job's scratch, that of the parts done before the cancel too
-    assert _scratch(serve.home, job_id) == [] and _orphans_local(serve.home) == []
+    assert _scratch(serve.home, job_id) == [] and orphan_blobs(serve.home) == []
 
 
 def _random_mlp(api: Api, tmp_path, seed: int) -> dict:

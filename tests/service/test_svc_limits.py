@@ -72,3 +72,136 @@ def test_readyz_is_503_without_a_live_worker(server):
     assert r.status_code == 503 and r.json()["checks"]["workers"] == "error: no worker alive"
     assert {k: v for k, v in r.json()["checks"].items() if k != "workers"} == {
         "database": "ok", "broker": "ok", "storage": "ok"}
+
+
+def test_npz_labels_are_streamed_not_held(tmp_path):
+    """96 MB of labels (12 M int64, deflated to a few hundred KB) with their 12 M one-pixel images: the
+    check never holds the labels whole (it used to keep every chunk, then concatenate them), only a
+    few of its 16 MiB chunks at a time."""
+    import io
+    import tracemalloc
+    import zipfile
+
+    import numpy as np
+
+    from service.inspect_uploads import inspect_npz
+
+    n = 12_000_000
+    path = tmp_path / "many.npz"
+    with zipfile.ZipFile(path, "w") as z:
+        for key, arr, how in (("x_train", np.zeros((n, 1), np.uint8), zipfile.ZIP_STORED),
+                              ("y_train", np.arange(n, dtype=np.int64) % 10, zipfile.ZIP_DEFLATED),
+                              ("x_test", np.zeros((2, 1), np.uint8), zipfile.ZIP_STORED),
+                              ("y_test", np.zeros(2, np.int64), zipfile.ZIP_STORED)):
+            buf = io.BytesIO()
+            np.save(buf, arr)
+            z.writestr(f"{key}.npy", buf.getvalue(), compress_type=how)
+    tracemalloc.start()
+    try:
+        info = inspect_npz(path)
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert info["n_train"] == n and info["num_classes"] == 10
+    assert peak < 64 << 20 < 8 * n
+
+
+def _app_client(settings):
+    from fastapi.testclient import TestClient
+
+    from service.core.security import create_key
+    from service.main import create_app
+    from service.migrate import upgrade
+
+    upgrade(settings.database_url)
+    app = create_app(settings)
+    with app.state.sessionmaker() as db:
+        key = create_key(db, "limits")[0]
+    client = TestClient(app, raise_server_exceptions=False)
+    client.headers["Authorization"] = f"Bearer {key}"
+    return app, client
+
+
+def test_database_busy_is_503_with_retry_after_in_the_error_body(tmp_path):
+    """A write that waits past the busy timeout for another's lock on the SQLite file."""
+    import sqlite3
+
+    from service.core.config import Settings
+
+    settings = Settings(home=tmp_path, sqlite_busy_timeout_s=0.5)
+    app, client = _app_client(settings)
+    holder = sqlite3.connect(tmp_path / "latentgen.db", isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # the write lock, held
+        r = client.post("/v1/datasets", files={"spec": (None, '{"source": "digits", "labels": {"p": 0.4, "seed": 0}}')})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert r.status_code == 503, r.text
+    assert r.headers["Retry-After"] == "5"
+    assert r.json()["error"]["code"] == "database_unavailable"
+    # and once the lock is gone, the same request goes through
+    r = client.post("/v1/datasets", files={"spec": (None, '{"source": "digits", "labels": {"p": 0.4, "seed": 0}}')})
+    assert r.status_code == 201, r.text
+    app.state.engine.dispose()
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 1 MiB tmpfs (mounting needs root: skipped, saying so, without it)."""
+    import subprocess
+
+    path = tmp_path / "tiny"
+    path.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(path)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.decode(errors='replace').strip()}")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", str(path)], check=True)
+
+
+def test_disk_full_is_507_in_the_error_body_and_keeps_nothing(tmp_path, tiny_disk):
+    from sqlalchemy import func, select
+
+    from service.core.config import Settings
+    from service.models import Model
+
+    settings = Settings(home=tmp_path, staging_dir=tiny_disk)
+    app, client = _app_client(settings)
+    weights = {"weights": ("w.safetensors", b"\0" * (2 << 20)),
+               "arch": (None, '{"name": "mlp", "input_shape": [1, 8, 8], "num_classes": 10}')}
+    r = client.post("/v1/models", files=weights)
+    assert r.status_code == 507, r.text
+    assert r.json()["error"]["code"] == "insufficient_storage"
+    assert list(tiny_disk.rglob("upload-*")) == []
+    with app.state.sessionmaker() as db:
+        assert db.scalar(select(func.count()).select_from(Model)) == 0
+    app.state.engine.dispose()
+    app.state.staging.close()  # its lock file is on the tmpfs
+
+
+def test_an_owner_over_its_quota_of_active_jobs_gets_429_and_others_do_not(tmp_path):
+    """No worker: jobs stay queued. Alice's third is refused; Bob's first is not; a cancel frees a place."""
+    from service.core.config import Settings
+    from service.core.security import create_key
+
+    app, alice = _app_client(Settings(home=tmp_path, max_active_jobs_per_owner=2))
+    digits = alice.post("/v1/datasets", files={"spec": (None, '{"source": "digits", "labels": {"p": 0.4, "seed": 0}}')})
+    body = {"kind": "train", "dataset_id": digits.json()["id"], "params": {"arch": {"name": "mlp"}, "max_epochs": 1}}
+    first, second = (alice.post("/v1/jobs", json=body) for _ in range(2))
+    assert first.status_code == second.status_code == 202
+    r = alice.post("/v1/jobs", json=body)
+    assert r.status_code == 429 and r.headers["Retry-After"] == "5", r.text
+    assert r.json()["error"]["code"] == "quota_exceeded" and r.json()["error"]["limit"] == 2
+    with app.state.sessionmaker() as db:
+        bob_key = create_key(db, "bob")[0]
+    bob_digits = alice.post("/v1/datasets", headers={"Authorization": f"Bearer {bob_key}"},
+                            files={"spec": (None, '{"source": "digits", "labels": {"p": 0.4, "seed": 0}}')})
+    r = alice.post("/v1/jobs", headers={"Authorization": f"Bearer {bob_key}"},
+                   json={**body, "dataset_id": bob_digits.json()["id"]})
+    assert r.status_code == 202, r.text
+    assert alice.post(f"/v1/jobs/{first.json()['id']}/cancel").status_code == 200
+    assert alice.post("/v1/jobs", json=body).status_code == 202
+    app.state.engine.dispose()

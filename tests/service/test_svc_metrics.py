@@ -20,8 +20,8 @@ def value(metrics: dict[tuple, float], name: str, **labels) -> float:
     return metrics.get((name, tuple(sorted(labels.items()))), 0.0)
 
 
-def api_metrics(client) -> dict[tuple, float]:
-    r = client.get("/metrics")
+def api_metrics(client, headers) -> dict[tuple, float]:
+    r = client.get("/metrics", headers=headers)
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
     return samples(r.text)
 
@@ -31,7 +31,7 @@ def worker_metrics(stack) -> dict[tuple, float]:
 
 
 def test_metrics_count_the_jobs_that_ran_and_the_requests_by_route(client, alice, stack):
-    api_before, worker_before = api_metrics(client), worker_metrics(stack)
+    api_before, worker_before = api_metrics(client, alice), worker_metrics(stack)
     r = upload_dataset(client, alice, None, spec={"source": "digits", "labels": {"p": 0.4, "seed": 0},
                                                   "options": {"test_size": 300}})
     assert r.status_code == 201, r.text
@@ -45,7 +45,7 @@ def test_metrics_count_the_jobs_that_ran_and_the_requests_by_route(client, alice
     dynamics = wait_job(client, alice, r.json()["id"])
     assert dynamics["status"] == "failed", dynamics
 
-    api = api_metrics(client)
+    api = api_metrics(client, alice)
     assert value(api, "latentgen_database_up") == 1 and value(api, "latentgen_workers_alive") >= 1
     for kind, status in (("train", "succeeded"), ("dynamics", "failed")):
         assert value(api, "latentgen_jobs", kind=kind, status=status) >= \
@@ -66,15 +66,47 @@ def test_metrics_count_the_jobs_that_ran_and_the_requests_by_route(client, alice
 
     # requests are counted by the route's template, never by the raw URL
     route = {"method": "GET", "route": "/v1/jobs/{job_id}", "status": "200"}
-    before = value(api_metrics(client), "latentgen_http_requests_total", **route)
+    before = value(api_metrics(client, alice), "latentgen_http_requests_total", **route)
     for _ in range(3):
         assert client.get(f"/v1/jobs/{train['id']}", headers=alice).status_code == 200
     assert client.get(f"/v1/jobs/{'0' * 32}", headers=alice).status_code == 404
-    after = api_metrics(client)
+    after = api_metrics(client, alice)
     assert value(after, "latentgen_http_requests_total", **route) == before + 3
     assert value(after, "latentgen_http_requests_total", **{**route, "status": "404"}) >= 1
     assert not [key for key in after if any(train["id"] in v for _, v in key[1])]
     assert value(after, "latentgen_http_request_duration_seconds_count", method="GET", route="/v1/jobs/{job_id}") >= 4
+
+
+TOKEN = "prometheus-scrapes-with-this"
+
+
+def test_metrics_need_the_metrics_token_or_where_none_is_set_an_api_key(tmp_path):
+    """They show every owner's jobs: never to an anonymous caller, nor to an owner once a token is set."""
+    from fastapi.testclient import TestClient
+
+    from service.core.config import Settings
+    from service.core.security import create_key
+    from service.main import create_app
+    from service.migrate import upgrade
+
+    for token in (None, TOKEN):
+        settings = Settings(home=tmp_path, metrics_token=token)
+        upgrade(settings.database_url)
+        app = create_app(settings)
+        with app.state.sessionmaker() as db:
+            key = create_key(db, "owner")[0]
+        with TestClient(app) as client:
+            anonymous = client.get("/metrics")
+            wrong = client.get("/metrics", headers={"Authorization": "Bearer not-the-token-at-all"})
+            owner = client.get("/metrics", headers={"Authorization": f"Bearer {key}"})
+            scraper = client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
+        app.state.engine.dispose()
+        assert anonymous.status_code == wrong.status_code == 401
+        assert anonymous.json()["error"]["field"] == "Authorization"
+        if token is None:
+            assert owner.status_code == 200 and scraper.status_code == 401
+        else:
+            assert owner.status_code == 401 and scraper.status_code == 200
 
 
 def test_job_durations_in_the_embedded_database(tmp_path):
@@ -88,7 +120,7 @@ def test_job_durations_in_the_embedded_database(tmp_path):
     from service.migrate import upgrade
     from service.models import Job, Owner
 
-    settings = Settings(home=tmp_path)
+    settings = Settings(home=tmp_path, metrics_token=TOKEN)
     upgrade(settings.database_url)
     app = create_app(settings)
     start = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -102,7 +134,7 @@ def test_job_durations_in_the_embedded_database(tmp_path):
                         progress_stage="fit")])
         db.commit()
     with TestClient(app) as client:
-        m = api_metrics(client)
+        m = api_metrics(client, {"Authorization": f"Bearer {TOKEN}"})
     app.state.engine.dispose()
     probe = {"kind": "probe", "status": "succeeded"}
     assert value(m, "latentgen_jobs", **probe) == 3 and value(m, "latentgen_jobs", kind="probe", status="running") == 1

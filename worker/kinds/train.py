@@ -38,7 +38,8 @@ def run(runner: Runner, job: Job, progress: Progress, tmp: Path) -> Outcome:
 
         # held out before training: later jobs choose layers and epochs on examples never trained on
         held = carve_validation(splits, labels, float(p["validation"]["fraction"]), int(p["validation"]["seed"]))
-        validation = {"n_val": int(len(held.val_indices)), **p["validation"], "labels": "noisy training labels"}
+        validation = {"n_val": int(len(held.val_indices)), **p["validation"], "source": "carved",
+                      "labels": "noisy training labels"}
         splits, labels = held.train, held.train_labels
     arch = train_arch(p, splits)
     recipe = train_recipe(p, arch)

@@ -8,6 +8,8 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.error_response import ErrorResponse
+from typing import cast
 
 
 
@@ -30,10 +32,17 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> str | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | str | None:
     if response.status_code == 200:
         response_200 = response.text
         return response_200
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_401
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -41,7 +50,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[str]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse | str]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -52,21 +61,22 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
-) -> Response[str]:
+) -> Response[ErrorResponse | str]:
     """ Metrics
 
      Prometheus metrics: HTTP requests by route template and status, their latency, and the jobs
     in the database (by kind and status, running ones by stage, durations of finished ones by kind
-    and end state) and the live workers. No key needed: keep it off the public network.
+    and end state) and the live workers. They cover every owner, so they need
+    `Authorization: Bearer <LATENTGEN_METRICS_TOKEN>` (where none is set: an API key).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[str]
+        Response[ErrorResponse | str]
      """
 
 
@@ -82,21 +92,22 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
-) -> str | None:
+) -> ErrorResponse | str | None:
     """ Metrics
 
      Prometheus metrics: HTTP requests by route template and status, their latency, and the jobs
     in the database (by kind and status, running ones by stage, durations of finished ones by kind
-    and end state) and the live workers. No key needed: keep it off the public network.
+    and end state) and the live workers. They cover every owner, so they need
+    `Authorization: Bearer <LATENTGEN_METRICS_TOKEN>` (where none is set: an API key).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        str
+        ErrorResponse | str
      """
 
 
@@ -107,21 +118,22 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
-) -> Response[str]:
+) -> Response[ErrorResponse | str]:
     """ Metrics
 
      Prometheus metrics: HTTP requests by route template and status, their latency, and the jobs
     in the database (by kind and status, running ones by stage, durations of finished ones by kind
-    and end state) and the live workers. No key needed: keep it off the public network.
+    and end state) and the live workers. They cover every owner, so they need
+    `Authorization: Bearer <LATENTGEN_METRICS_TOKEN>` (where none is set: an API key).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[str]
+        Response[ErrorResponse | str]
      """
 
 
@@ -137,21 +149,22 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
-) -> str | None:
+) -> ErrorResponse | str | None:
     """ Metrics
 
      Prometheus metrics: HTTP requests by route template and status, their latency, and the jobs
     in the database (by kind and status, running ones by stage, durations of finished ones by kind
-    and end state) and the live workers. No key needed: keep it off the public network.
+    and end state) and the live workers. They cover every owner, so they need
+    `Authorization: Bearer <LATENTGEN_METRICS_TOKEN>` (where none is set: an API key).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        str
+        ErrorResponse | str
      """
 
 

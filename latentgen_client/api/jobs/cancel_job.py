@@ -136,6 +136,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 500:
+        response_500 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_503
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -159,8 +173,8 @@ def sync_detailed(
 ) -> Response[AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]:
     """ Cancel Job
 
-     Cancel a queued or running job. The row is marked at once; a running worker sees it at its
-    next progress report, stops, and writes nothing more.
+     Cancel a queued or running job. The row is marked at once; a running job's process is killed
+    within seconds (LATENTGEN_CANCEL_POLL_S), whatever it is doing, and writes nothing more.
 
     Args:
         job_id (str):
@@ -193,8 +207,8 @@ def sync(
 ) -> AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse | None:
     """ Cancel Job
 
-     Cancel a queued or running job. The row is marked at once; a running worker sees it at its
-    next progress report, stops, and writes nothing more.
+     Cancel a queued or running job. The row is marked at once; a running job's process is killed
+    within seconds (LATENTGEN_CANCEL_POLL_S), whatever it is doing, and writes nothing more.
 
     Args:
         job_id (str):
@@ -222,8 +236,8 @@ async def asyncio_detailed(
 ) -> Response[AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse]:
     """ Cancel Job
 
-     Cancel a queued or running job. The row is marked at once; a running worker sees it at its
-    next progress report, stops, and writes nothing more.
+     Cancel a queued or running job. The row is marked at once; a running job's process is killed
+    within seconds (LATENTGEN_CANCEL_POLL_S), whatever it is doing, and writes nothing more.
 
     Args:
         job_id (str):
@@ -256,8 +270,8 @@ async def asyncio(
 ) -> AuditJob | DynamicsJob | GraftJob | MidwayJob | ProbeJob | RepairJob | TrainJob | ErrorResponse | None:
     """ Cancel Job
 
-     Cancel a queued or running job. The row is marked at once; a running worker sees it at its
-    next progress report, stops, and writes nothing more.
+     Cancel a queued or running job. The row is marked at once; a running job's process is killed
+    within seconds (LATENTGEN_CANCEL_POLL_S), whatever it is doing, and writes nothing more.
 
     Args:
         job_id (str):

@@ -45,7 +45,7 @@ def resolve_root(settings: Settings, root: str) -> str:
     dependencies=[Depends(require_multipart)],
     responses={201: {"description": "the data set was registered", "links": {
                    "getDataset": {"operationId": "getDataset", "parameters": {"dataset_id": "$response.body#/id"}}}},
-               **errors(400, 401, 408, 413, 415, 422)},
+               **errors(400, 401, 408, 413, 415, 422, 507)},
     summary="Register a data set (uploaded npz or a named source) and the labels the model was trained on",
 )
 def create_dataset(

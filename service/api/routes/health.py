@@ -6,7 +6,8 @@ from sqlalchemy import text
 
 from ...schemas import Health
 from ...crud import live_workers
-from ..deps import CeleryDep, DbDep, SettingsDep, StorageDep
+from ...openapi import errors
+from ..deps import CeleryDep, DbDep, MetricsReaderDep, SettingsDep, StorageDep
 
 router = APIRouter(tags=["health"])
 
@@ -49,11 +50,12 @@ def readyz(db: DbDep, storage: StorageDep, celery: CeleryDep, settings: Settings
 
 @router.get("/metrics", operation_id="metrics", response_class=Response,
             responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}},
-                             "description": "Prometheus text exposition format"}})
-def metrics(request: Request) -> Response:
+                             "description": "Prometheus text exposition format"}, **errors(401)})
+def metrics(request: Request, _reader: MetricsReaderDep) -> Response:
     """Prometheus metrics: HTTP requests by route template and status, their latency, and the jobs
     in the database (by kind and status, running ones by stage, durations of finished ones by kind
-    and end state) and the live workers. No key needed: keep it off the public network."""
+    and end state) and the live workers. They cover every owner, so they need
+    `Authorization: Bearer <LATENTGEN_METRICS_TOKEN>` (where none is set: an API key)."""
     from prometheus_client.exposition import choose_encoder
 
     encode, content_type = choose_encoder(request.headers.get("accept", ""))

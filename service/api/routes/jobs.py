@@ -3,7 +3,6 @@ from __future__ import annotations
 import csv
 import io
 
-import numpy as np
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
@@ -42,6 +41,13 @@ def _check_fits(arch: dict, dataset: Dataset, field: str, what: str) -> None:
         if n != info["num_features"]:
             raise ApiError(422, "incompatible", f"{what} ({n} values) does not match the data set's samples "
                            f"{info['sample_shape']} ({info['num_features']} values)", field)
+    if "sample_shape" in info and arch["name"] != "mlp":  # an MLP flattens whatever it is given
+        from latentgen.data import nchw_shape
+
+        shape = list(nchw_shape((1, *info["sample_shape"]))[1:])
+        if shape != list(arch["input_shape"]):
+            raise ApiError(422, "incompatible", f"{what} does not take the data set's samples, of shape {shape} "
+                           "(as N×C×H×W): the same number of values in another shape", field)
     if "num_classes" in info and info["num_classes"] > arch["num_classes"]:
         raise ApiError(422, "incompatible",
                        f"the data set has {info['num_classes']} classes but the model outputs {arch['num_classes']}",
@@ -56,12 +62,22 @@ def _check_train_arch(body: TrainJobCreate | MidwayJobCreate, dataset: Dataset) 
     if a.input_shape is not None:
         shape = list(a.input_shape)
     else:
-        from latentgen.data import to_nchw
+        from latentgen.data import nchw_shape
 
-        shape = list(to_nchw(np.zeros((1, *info["sample_shape"]), np.uint8)).shape[1:])
+        shape = list(nchw_shape((1, *info["sample_shape"]))[1:])
     arch = {"name": a.name, "input_shape": shape, "num_classes": a.num_classes or info.get("num_classes", 2)}
     _check_fits(arch, dataset, "params.arch.input_shape", f"arch input_shape {shape}")
     plan_architecture(arch, "params.arch")
+
+
+def _check_quota(db, owner_id: str, most: int) -> None:
+    """An owner may have `most` jobs queued or running: one owner's backlog cannot fill the queue.
+    (Concurrent creations may pass it by a few: each counts before the others commit.)"""
+    active = db.scalar(select(func.count()).select_from(Job).where(
+        Job.owner_id == owner_id, Job.status.in_(("queued", "running"))))
+    if active >= most:
+        raise ApiError(429, "quota_exceeded", f"you have {active} jobs queued or running, the most allowed "
+                       f"(LATENTGEN_MAX_ACTIVE_JOBS_PER_OWNER {most}); retry once some have finished", None, limit=most)
 
 
 def _check_layers(model: Model, layers: list[str] | None, field: str = "params.layers") -> None:
@@ -123,7 +139,7 @@ def _check_validation(db, owner_id: str, params, dataset: Dataset | None, arch: 
     response_model=JobOut,
     responses={202: {"description": "the job is queued; poll getJob", "links": JOB_LINKS, "headers": {
                    "Location": {"description": "the job's URL", "schema": {"type": "string"}}}},
-               **errors(400, 401, 404, 408, 413, 422, 503)},
+               **errors(400, 401, 404, 408, 413, 422, 429, 503)},
     summary="Queue a probe, repair, train, dynamics, midway, audit or graft job",
 )
 def create_job(
@@ -192,9 +208,13 @@ def create_job(
         checked = db.get(Model, model_id) if model_id else None
         _check_validation(db, owner.id, body.params, db.get(Dataset, dataset_id) if dataset_id else None,
                           checked.arch if checked is not None else None)
+    if body.time_limit_s is not None and body.time_limit_s > (limit := settings.time_limit_s(body.kind)):
+        raise ApiError(422, "invalid_params", f"time_limit_s may be at most the {body.kind} limit of {limit:g} s",
+                       "time_limit_s", limit=limit)
+    _check_quota(db, owner.id, settings.max_active_jobs_per_owner)
     job = Job(owner_id=owner.id, kind=body.kind, status="queued", queue=settings.queue_for(body.kind),
               params=body.params.model_dump(mode="json", exclude_none=True), model_id=model_id, dataset_id=dataset_id,
-              source_job_id=source_job_id)
+              source_job_id=source_job_id, time_limit_s=body.time_limit_s)
     db.add(job)
     db.commit()
     try:
@@ -234,8 +254,8 @@ def get_job(job_id: str, owner: OwnerDep, db: DbDep):
 @router.post("/{job_id}/cancel", operation_id="cancelJob", response_model=JobOut,
              responses=errors(401, 404, 409))
 def cancel_job(job_id: str, owner: OwnerDep, db: DbDep):
-    """Cancel a queued or running job. The row is marked at once; a running worker sees it at its
-    next progress report, stops, and writes nothing more."""
+    """Cancel a queued or running job. The row is marked at once; a running job's process is killed
+    within seconds (LATENTGEN_CANCEL_POLL_S), whatever it is doing, and writes nothing more."""
     job = crud.get_owned(db, Job, job_id, owner.id, "job")
     now = utcnow()
     res = db.execute(

@@ -34,7 +34,7 @@ MODEL_LINKS = {
     responses={201: {"description": "the model was created", "links": MODEL_LINKS},
                200: {"model": ModelOut, "description": "the same bytes were uploaded before with the same arch",
                      "links": MODEL_LINKS},
-               **errors(400, 401, 408, 409, 413, 415, 422)},
+               **errors(400, 401, 408, 409, 413, 415, 422, 507)},
     summary="Upload a model: torch weights (safetensors or a state_dict) for an architecture, or an ONNX file",
 )
 def create_model(
@@ -58,7 +58,7 @@ def create_model(
         if existing is not None:
             _same_arch(existing, arch)
         try:
-            info = inspect_network(staged.path, arch, settings.max_upload_bytes)
+            info = inspect_network(staged.path, arch, settings.max_upload_bytes, settings.upload_check_memory_mb)
         except ApiError as e:
             if arch is None and e.code == "invalid_onnx":
                 raise ApiError(422, "missing_arch", "the file is not ONNX, and torch weights need their architecture: "
