@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from service.storage import make_storage
+from worker.errors import JobCanceled, JobFailed, failure
 
 log = logging.getLogger("latentgen.worker")
 
@@ -35,20 +36,10 @@ _OK, _FAILED, _CANCELED, _UNSENT = 0, 3, 4, 5
 PR_SET_PDEATHSIG = 1
 
 
-class JobFailed(Exception):
-    """A run that ended with the code and message for its row."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code, self.message = code, message
-
-
 def run_bounded(runner, what: str, body: Callable[[], Any], lease, limit_s: float, scratch: Path) -> Any:
     """`body()`'s value, computed in a child process under `runner`'s limits while `lease` (a Lease:
     renewed, and asked whether the run is still held) runs here. Raises JobCanceled once the run is
     no longer held, JobFailed when it fails."""
-    from worker.runner import JobCanceled
-
     result = scratch / ".result.pickle"
     # forked before the lease's thread starts: a child never inherits a lock another thread held
     pid = os.fork()
@@ -96,8 +87,6 @@ def run_bounded(runner, what: str, body: Callable[[], Any], lease, limit_s: floa
 
 def _child(runner, what: str, body: Callable[[], Any], result: Path) -> None:
     """The run's process: never returns (os._exit, so nothing of the pool process's runs here)."""
-    from worker.runner import JobCanceled, failure
-
     status, value, limit = _FAILED, ("internal_error", f"{what} could not start"), None
     try:
         os.setpgid(0, 0)

@@ -17,4 +17,3 @@ app = make_celery(get_settings())
 app.conf.include = ["worker.tasks"]
 
 import worker.heartbeat  # noqa: E402,F401  (registers the heartbeat on worker start)
-import worker.metrics  # noqa: F401  (counts the jobs run; serves them on LATENTGEN_WORKER_METRICS_PORT)

@@ -32,7 +32,8 @@ from service.models import Job, JobPart, utcnow
 from service.queue import enqueue_parts
 from worker.kinds import kind_module
 from worker.bounded import run_bounded
-from worker.runner import FINAL, JobCanceled, Lease, Outcome, Progress, Runner, clean, failure
+from worker.errors import FINAL, JobCanceled, failure
+from worker.runner import Lease, Outcome, Progress, Runner, clean
 
 log = logging.getLogger("latentgen.worker")
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import math
 import os
-import re
 import socket
 import tempfile
 import threading
@@ -31,14 +30,11 @@ from service.db import make_engine, make_sessionmaker
 from service.models import Artifact, Dataset, Job, Model, utcnow
 from service.queue import enqueue_job
 from service.storage import StagingArea, make_storage, stage_file
-from worker.bounded import JobFailed, run_bounded
+from worker.bounded import run_bounded
+from worker.errors import JobCanceled, failure
 from worker.kinds import run_kind, split_kind
 
 log = logging.getLogger("latentgen.worker")
-
-
-class JobCanceled(Exception):
-    pass
 
 
 @dataclass
@@ -197,24 +193,23 @@ class Runner:
         """The row conditions under which this attempt may still write: running, and not reclaimed."""
         return Job.id == job_id, Job.status == "running", Job.attempts == attempt
 
-    def run(self, job_id: str) -> str:
+    def run(self, job_id: str, fan_out: Callable[["Runner", Job, int, list], str]) -> str:
+        """Claim and run the job; a job its kind splits goes to `fan_out(runner, job, attempt, specs)`
+        (`worker.fanout.fan_out`, which builds on this module), which publishes its parts."""
         job = self._claim(job_id)
         if job is None:
             log.info("job %s: not queued (or already held by a live worker), skipped", job_id)
             return "skipped"
         attempt = job.attempts
         log.info("job %s: %s, attempt %d", job.id, job.kind, attempt)
-        return self.guarded(job.id, attempt, lambda: self._start(job, attempt))
+        return self.guarded(job.id, attempt, lambda: self._start(job, attempt, fan_out))
 
-    def _start(self, job: Job, attempt: int) -> str:
+    def _start(self, job: Job, attempt: int, fan_out) -> str:
         lease = Lease(self, job.id, attempt)
         with tempfile.TemporaryDirectory(prefix=f"job-{job.id}-", dir=self.scratch.path) as tmp:
             done = run_bounded(self, f"job {job.id}", lambda: self._compute(job, attempt, Path(tmp)), lease,
                                self.time_limit(job), Path(tmp))
-            if isinstance(done, list):
-                # spread over the workers: the parts run, and the last one done merges
-                from worker.fanout import fan_out
-
+            if isinstance(done, list):  # spread over the workers: the parts run, and the last one done merges
                 return fan_out(self, job, attempt, done)
             with lease:
                 return self._store_outcome(job, attempt, done)
@@ -504,39 +499,6 @@ class Runner:
         except Exception:  # noqa: BLE001 - like a plot, a report never fails the job
             log.warning("job %s: report failed:\n%s", job.id, traceback.format_exc())
         return out
-
-
-# the failures no rerun mends
-FINAL = ("invalid_input", "time_limit", "resource_exhausted")
-
-
-def failure(e: Exception, what: str) -> tuple[str, str]:
-    """(code, message) for the row of a job (or part) that raised `e`: a run's own end (JobFailed:
-    time limit, memory, its process lost); `invalid_input` for bad input, which no retry mends; else
-    `internal_error`, whose details stay in the worker's log."""
-    if isinstance(e, JobFailed):
-        return e.code, e.message
-    if isinstance(e, (ValueError, KeyError, FileNotFoundError)):  # DataError is a ValueError
-        log.warning("%s failed on its input: %s", what, e)
-        return "invalid_input", f"{type(e).__name__}: {e}"
-    log.error("%s crashed:\n%s", what, traceback.format_exc())
-    return "internal_error", f"the job failed on the server: {type(e).__name__}: {sanitized(e)}"
-
-
-# what an exception's text may not show its job's owner: paths, credentials in URLs
-_PATH = re.compile(r"(?<![\w:/])/(?:[^\s/:'\"]+/)+[^\s/:'\"]*")
-_CREDENTIALS = re.compile(r"(\w+://)[^\s/@]+@")
-
-
-def sanitized(e: Exception) -> str:
-    """The exception's text without paths or URL credentials, and, for a database error, without
-    its SQL and parameters (its class says enough): the details stay in the worker's log."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    if isinstance(e, SQLAlchemyError):
-        return "a database error"
-    text = _CREDENTIALS.sub(r"\1…@", _PATH.sub("<path>", str(e)))
-    return " ".join(text.split())[:500]
 
 
 def data_summary(splits, labels) -> dict[str, Any]:

@@ -313,7 +313,7 @@ def test_embedded_stale_worker_pid_of_another_process_is_left_alone(tmp_path):
 def test_an_internal_error_tells_its_cause_without_paths_credentials_or_sql():
     from sqlalchemy.exc import OperationalError
 
-    from worker.runner import failure
+    from worker.errors import failure
 
     code, message = failure(RuntimeError("[ONNXRuntimeError] : 2 : Invalid rank for input: x Got: 2 Expected: 4, "
                                          "see /srv/lg/cache/blobs/9f.onnx via s3://AKIA:hunter2@bucket/k"), "job j")

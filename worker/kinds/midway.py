@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from service.models import Job
-from worker.runner import JobCanceled, Outcome, Progress, Runner, clean, table_artifact
+from worker.errors import JobCanceled
+from worker.runner import Outcome, Progress, Runner, clean, table_artifact
 
 
 def run(runner: Runner, job: Job, progress: Progress, tmp: Path) -> Outcome:
