@@ -271,14 +271,16 @@ def choose_on_validation(rows: Sequence[dict], predictions: Mapping[object, np.n
     return picked, validation_info(val, picked, model_val_acc, model_fit_acc)
 
 
+def model_value(rows: Sequence[dict], metric: str) -> float | None:
+    """The model's own row's value of `metric` (layer and probe "model"), or None."""
+    return next((r["value"] for r in rows if (r["layer"], r["probe"], r["metric"]) == (MODEL, MODEL, metric)), None)
+
+
 def choose_from_rows(rows: Sequence[dict], val: Validation) -> tuple[dict, dict]:
     """`choose` among the probes of `probe_model` + `validation_rows` rows (the model's own rows give
     the memorization test and the noise ceiling); and `validation_info`."""
-    def model_value(metric: str):
-        return next((r["value"] for r in rows if (r["layer"], r["probe"], r["metric"]) == (MODEL, MODEL, metric)), None)
-
-    model_val, model_fit = model_value("val_acc"), model_value("train_acc_noisy")
-    ceiling = model_value(NOISE_CEILING) if memorized(model_val, model_fit) else None
+    model_val, model_fit = model_value(rows, "val_acc"), model_value(rows, "train_acc_noisy")
+    ceiling = model_value(rows, NOISE_CEILING) if memorized(model_val, model_fit) else None
     picked = choose([r for r in rows if r["probe"] != MODEL], ceiling)
     return picked, validation_info(val, picked, model_val, model_fit)
 

@@ -45,15 +45,12 @@ def _outcome(runner: Runner, rows: list[dict], data: dict, validation, tmp: Path
 def probe_summary(rows: list[dict], validation) -> dict[str, Any]:
     """The model's accuracy; the (layer, probe) chosen on the validation examples
     (`validation.choose_from_rows`) with its test accuracy, and what a test-set oracle would have chosen."""
-    from latentgen.validation import choose_from_rows
-
-    def value(metric: str):
-        return next((r["value"] for r in rows if (r["layer"], r["probe"], r["metric"]) == ("model", "model", metric)), None)
+    from latentgen.validation import choose_from_rows, model_value
 
     picked, info = choose_from_rows(rows, validation)
     return {
-        "model_test_acc": value("test_acc"),
-        "model_val_acc": value("val_acc"),
+        "model_test_acc": model_value(rows, "test_acc"),
+        "model_val_acc": model_value(rows, "val_acc"),
         "best": picked["chosen"],
         "oracle": picked["oracle"],
         "validation": info,
