@@ -19,14 +19,18 @@ WORKDIR /app
 RUN pip install ${TORCH_INDEX_URL:+--index-url "$TORCH_INDEX_URL"} torch==2.14.1 torchvision==0.29.1
 
 COPY pyproject.toml alembic.ini ./
-# the dependencies next, against empty packages: this layer is rebuilt only when pyproject.toml
-# changes, not at every code change. Editable, so `latentgen migrate` finds migrations/ by the code
-RUN for p in latentgen service worker latentgen_client; do mkdir -p "$p" && touch "$p/__init__.py"; done \
-    && pip install -e ".[service]"
+COPY clients/python/pyproject.toml ./clients/python/
+# the dependencies next, against empty packages: this layer is rebuilt only when a pyproject.toml
+# changes, not at every code change. Editable, so `latentgen migrate` finds migrations/ by the code;
+# the client package (the `latentgen` command) installs beside the server, which depends on it
+RUN for p in latentgen service worker clients/python/latentgen_client clients/python/latentgen_cli; do \
+        mkdir -p "$p" && touch "$p/__init__.py"; done \
+    && touch clients/python/README.md \
+    && pip install -e ./clients/python -e ".[service]"
 COPY latentgen ./latentgen
 COPY service ./service
 COPY worker ./worker
-COPY latentgen_client ./latentgen_client
+COPY clients/python ./clients/python
 COPY migrations ./migrations
 
 ENV MPLBACKEND=Agg \

@@ -10,10 +10,11 @@ export OMP_WAIT_POLICY ?= PASSIVE
 install: $(VENV)/.installed
 
 # torch 2.14.1 / torchvision 0.29.1 install from the machine's local wheels (see pyproject.toml)
-$(VENV)/.installed: pyproject.toml
+# the client package (clients/python) installs beside the server, which depends on it
+$(VENV)/.installed: pyproject.toml clients/python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e ./clients/python -e '.[dev]'
 	touch $@
 
 # MNIST=../shared/data/mnist.npz make demo  trains on an MNIST subset instead of sklearn's digits
@@ -39,9 +40,9 @@ bench: install
 # the API contract: docs/openapi.json from the app, and the Python client generated from it
 openapi: install
 	$(PY) -m service.write_openapi docs/openapi.json
-	rm -rf latentgen_client
+	rm -rf clients/python/latentgen_client
 	$(VENV)/bin/openapi-python-client generate --path docs/openapi.json --config clients/python/config.yaml \
-		--meta none --output-path latentgen_client
+		--meta none --output-path clients/python/latentgen_client
 
 clean:
 	rm -rf var/demo

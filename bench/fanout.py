@@ -30,7 +30,7 @@ class Serve:
         env = {k: v for k, v in os.environ.items() if not k.startswith("LATENTGEN_")}
         env.update(LATENTGEN_HOME=str(home), PYTHONPATH=str(ROOT))
         self.url = f"http://127.0.0.1:{port}"
-        self.proc = subprocess.Popen([sys.executable, "-c", "import sys; from service.cli import main; sys.exit(main())",
+        self.proc = subprocess.Popen([sys.executable, "-c", "import sys; from latentgen_cli.main import main; sys.exit(main())",
                                       "serve", "--port", str(port), "--concurrency", str(concurrency)],
                                      cwd=ROOT, env=env, stdout=open(home / f"serve-{concurrency}.log", "ab"),  # noqa: SIM115
                                      stderr=subprocess.STDOUT, start_new_session=True)

@@ -34,7 +34,7 @@ from latentgen_client.api.models import create_model, download_model_weights
 from latentgen_client.models import (ArchSpec, BiasMode, DatasetSpec, DatasetUpload, DataSource, ModelUpload,
                                      ProbeJobCreate, ProbeName, ProbeParams, RepairJobCreate, RepairParams)
 from latentgen_client.types import File
-from service.client import connect, download, ok, wait
+from latentgen_cli.client import connect, download, ok, wait
 
 
 def free_port() -> int:
@@ -45,7 +45,7 @@ def free_port() -> int:
 
 def start_service(home: Path, port: int) -> subprocess.Popen:
     cli = Path(sys.executable).with_name("latentgen")
-    command = [str(cli)] if cli.exists() else [sys.executable, "-m", "service.cli"]
+    command = [str(cli)] if cli.exists() else [sys.executable, "-m", "latentgen_cli"]
     log = open(home / "serve.log", "ab")
     return subprocess.Popen(command + ["--home", str(home), "serve", "--port", str(port)],
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

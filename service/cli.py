@@ -1,9 +1,6 @@
-"""`latentgen`: run the service (serve, worker, migrate, create-key, requeue) and use it (models,
-datasets, probe, repair, audit, graft, train, jobs, report). Options go before or after the sub-command.
-
-The client commands talk to --url or $LATENTGEN_URL (default http://127.0.0.1:8000) with --key or
-$LATENTGEN_API_KEY, by default the embedded service's own key (<home>/local-key).
-"""
+"""The server's commands of `latentgen` (serve, worker, migrate, create-key, keys, requeue): the
+command itself and its client commands come from the client package (clients/python, `latentgen_cli`),
+which finds these through the entry point `latentgen.commands`."""
 
 from __future__ import annotations
 
@@ -14,10 +11,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable
 from pathlib import Path
 
-from .cli_client import EXIT_CODES_HELP, add_client_commands, client_options, run
 from .core.config import Settings
 
 
@@ -328,18 +324,10 @@ def cmd_serve(args) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    # global options are accepted before or after the sub-command
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--home", default=argparse.SUPPRESS, help="state directory (default: $LATENTGEN_HOME or ./var)")
-    parser = argparse.ArgumentParser(prog="latentgen", description=__doc__, epilog=EXIT_CODES_HELP,
-                                     parents=[common, client_options()],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def add(name: str, parents: Sequence[argparse.ArgumentParser] = (), **kwargs) -> argparse.ArgumentParser:
-        return sub.add_parser(name, parents=[common, *parents], **kwargs)
-
+def add_server_commands(add: Callable[..., argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    """The server's commands, added to `latentgen` (the client package's command line) through the
+    entry point `latentgen.commands` (pyproject.toml): `add(name, **kwargs)` makes a sub-command
+    that takes the global options."""
     p = add("serve", help="start the API and a worker on SQLite and a local data directory")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
@@ -375,15 +363,3 @@ def main(argv: list[str] | None = None) -> int:
     p = add("worker", help="run a worker process for the configured broker")
     p.add_argument("--concurrency", type=int, default=1)
     p.set_defaults(func=cmd_worker)
-
-    add_client_commands(add, common)
-
-    args = parser.parse_args(argv)
-    args.home = getattr(args, "home", None)
-    if getattr(args, "client", False):
-        return run(args.func, args)
-    return int(args.func(args) or 0)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

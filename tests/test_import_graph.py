@@ -7,14 +7,16 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("latentgen", "service", "worker", "latentgen_client")
+# each package by the folder it sits in
+PACKAGES = {"latentgen": ROOT, "service": ROOT, "worker": ROOT, "latentgen_client": ROOT / "clients" / "python",
+            "latentgen_cli": ROOT / "clients" / "python"}
 
 
 def modules() -> dict[str, Path]:
     found = {}
-    for package in PACKAGES:
-        for path in (ROOT / package).rglob("*.py"):
-            parts = path.relative_to(ROOT).with_suffix("").parts
+    for package, folder in PACKAGES.items():
+        for path in (folder / package).rglob("*.py"):
+            parts = path.relative_to(folder).with_suffix("").parts
             found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
     return found
 

@@ -24,7 +24,7 @@ from latentgen_client.api.jobs import create_job, get_job, get_job_result
 from latentgen_client.api.models import download_model_weights, list_models
 from latentgen_client.models import (CorruptionSpec, DatasetSpec, DatasetUpload, DataSource, ProbeJobCreate,
                                      ProbeName, ProbeParams, RepairJobCreate, TrainArch, TrainJobCreate, TrainParams)
-from service.client import connect, download, ok, wait
+from latentgen_cli.client import connect, download, ok, wait
 
 # a failure bound for CI, far above the seconds these jobs take
 JOB_DEADLINE_S = float(os.environ.get("LATENTGEN_DEPLOY_JOB_DEADLINE_S", 600))

@@ -13,7 +13,7 @@
 #      brings it back; the job must still end once, succeeded
 #   7. down -v (also on failure, after printing the containers' logs)
 # Layers and base images stay in podman's store, so a second run rebuilds only what changed.
-# PY: a Python with the project installed (the journey uses service.client); default .venv.
+# PY: a Python with the project installed (the journey uses latentgen_cli.client); default .venv.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"

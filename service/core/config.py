@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from latentgen_cli.defaults import DEFAULT_HOME
+
 
 # a run's wall-clock limit by kind, in seconds (LATENTGEN_JOB_TIME_LIMITS_S overrides some)
 DEFAULT_TIME_LIMITS_S = {"probe": 4 * 3600, "repair": 4 * 3600, "audit": 8 * 3600, "graft": 8 * 3600,
@@ -30,7 +32,7 @@ class Settings(BaseSettings):
 
     # `production` refuses to start with a missing secret or one of DEVELOPMENT_SECRETS
     env: Literal["development", "production"] = "development"
-    home: Path = Path("var")
+    home: Path = DEFAULT_HOME  # the client looks for <home>/local-key there too
     database_url: str = ""
     broker_url: str = ""
 

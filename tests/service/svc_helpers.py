@@ -159,7 +159,7 @@ def wait_job(client, headers, job_id: str, timeout: float = 300, until=TERMINAL)
         time.sleep(0.3)
 
 
-LATENTGEN = ["python", "-c", "import sys; from service.cli import main; sys.exit(main())"]
+LATENTGEN = ["python", "-c", "import sys; from latentgen_cli.main import main; sys.exit(main())"]
 
 
 class Serve:

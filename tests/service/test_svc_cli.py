@@ -14,7 +14,7 @@ from latentgen_client.api.datasets import create_dataset
 from latentgen_client.api.jobs import create_job, get_job, get_job_result
 from latentgen_client.models import (CorruptionSpec, DatasetSpec, DatasetUpload, DataSource, RecipeName, TrainArch,
                                      TrainJobCreate, TrainParams)
-from service.client import connect, ok, wait
+from latentgen_cli.client import connect, ok, wait
 from svc_helpers import LATENTGEN, ROOT, Serve
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from latentgen_client.api.jobs import get_job, get_job_result, get_job_result_csv
-from service.client import connect, ok
+from latentgen_cli.client import connect, ok
 from svc_helpers import ROOT, Serve
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -35,7 +35,7 @@ def client_env(serve: Serve) -> dict[str, str]:
 
 
 def latentgen(serve: Serve, cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "service.cli", *args], cwd=cwd, env=client_env(serve),
+    return subprocess.run([sys.executable, "-m", "latentgen_cli", *args], cwd=cwd, env=client_env(serve),
                           capture_output=True, text=True, check=False)
 
 
@@ -46,7 +46,7 @@ class Terminal:
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
         env = client_env(serve) | {"TERM": "xterm-256color"}
-        self.proc = subprocess.Popen([sys.executable, "-m", "service.cli", *args], cwd=cwd, env=env,
+        self.proc = subprocess.Popen([sys.executable, "-m", "latentgen_cli", *args], cwd=cwd, env=env,
                                      stdin=slave, stdout=slave, stderr=slave)
         os.close(slave)
         self.raw = b""

@@ -70,7 +70,7 @@ def run_examples(document: Path, workdir: Path) -> None:
     # `latentgen` and `python` on PATH run this checkout, as after `. .venv/bin/activate`
     bin_dir = workdir / ".bin"
     bin_dir.mkdir()
-    for name, command in (("latentgen", "-m service.cli "), ("python", ""), ("python3", "")):
+    for name, command in (("latentgen", "-m latentgen_cli "), ("python", ""), ("python3", "")):
         (bin_dir / name).write_text(f'#!/bin/sh\nexec "{sys.executable}" {command}"$@"\n')
         (bin_dir / name).chmod(0o755)
     env = {k: v for k, v in os.environ.items() if not k.startswith("LATENTGEN_") and k != "COLUMNS"}

@@ -1,6 +1,6 @@
 """Clients generated from the committed OpenAPI document work with no hand edits.
 
-1. `openapi-python-client` regenerates `latentgen_client` from docs/openapi.json exactly as committed
+1. `openapi-python-client` regenerates `clients/python/latentgen_client` from docs/openapi.json exactly as committed
    (so the committed client is the generated one, unedited and current).
 2. A user's whole journey with that generated client only, against a live `latentgen serve`: upload a
    model and a data set, list layers, probe, poll, typed summary, CSV, repair, download and load the
@@ -42,7 +42,7 @@ def test_committed_client_is_generated_from_the_committed_document(tmp_path):
                           "--output-path", str(out)], capture_output=True, text=True, cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Warning" not in run.stdout + run.stderr, run.stdout + run.stderr
-    assert _tree_diff(out, ROOT / "latentgen_client") == [], "run `make openapi`: the committed client is stale"
+    assert _tree_diff(out, ROOT / "clients" / "python" / "latentgen_client") == [], "run `make openapi`: the committed client is stale"
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
-"""The client half of the `latentgen` command line: models, datasets, probe, repair, audit, graft,
-train, jobs and report, over the generated client `latentgen_client` and the helpers of `service.client`.
+"""The client commands of `latentgen`: models, datasets, probe, repair, audit, graft, train,
+dynamics, midway, jobs and report, over the generated client `latentgen_client` and the helpers of `latentgen_cli.client`.
 
 Where the service is: `--url` or $LATENTGEN_URL (default http://127.0.0.1:8000); the key: `--key` or
 $LATENTGEN_API_KEY, else the embedded service's own, `<home>/local-key` (home: `--home`,
@@ -22,17 +22,17 @@ from latentgen_client.api.jobs import (cancel_job, create_job, get_job, get_job_
                                       get_job_result_csv, list_jobs)
 from latentgen_client.api.models import create_model, download_model_weights, list_models
 from latentgen_client.errors import UnexpectedStatus
-from latentgen_client.models import (ArchSpec, AuditJobCreate, AuditParams, BiasMode, CleanMode, CorruptionSpec,
-                                     DatasetSpec, DatasetUpload, DataSource, GraftJobCreate, GraftParams, HeadChoice,
-                                     JobKind, JobStatus, LoaderOptions, ModelUpload, ProbeJobCreate, ProbeName,
-                                     ProbeParams, RecipeName, RepairJobCreate, RepairParams, TrainArch,
+from latentgen_client.models import (ArchSpec, AuditJobCreate, AuditParams, BiasMode, Checkpoint, CleanMode,
+                                     CorruptionSpec, DatasetSpec, DatasetUpload, DataSource, DynamicsJobCreate,
+                                     DynamicsParams, GraftJobCreate, GraftParams, HeadChoice, JobKind, JobStatus,
+                                     LoaderOptions, MidwayJobCreate, MidwayParams, ModelUpload, ProbeJobCreate,
+                                     ProbeName, ProbeParams, RecipeName, RepairJobCreate, RepairParams, TrainArch,
                                      TrainJobCreate, TrainParams, ValidationOptions)
 from latentgen_client.types import UNSET, File
 
-from . import cli_display as display
+from . import display
 from .client import ApiError, connect, download, ok, wait
-
-DEFAULT_URL = "http://127.0.0.1:8000"
+from .defaults import DEFAULT_HOME, DEFAULT_URL
 
 # exit statuses (also in `latentgen --help` and docs/api.md)
 EXIT_SUCCEEDED = 0
@@ -68,9 +68,7 @@ def _key(args) -> str:
     key = getattr(args, "key", None) or os.environ.get("LATENTGEN_API_KEY")
     if key:
         return key
-    from .core.config import Settings
-
-    home = Path(args.home or os.environ.get("LATENTGEN_HOME") or Settings.model_fields["home"].default)
+    home = Path(args.home or os.environ.get("LATENTGEN_HOME") or DEFAULT_HOME)
     path = home / "local-key"
     if path.is_file():
         return path.read_text().strip()
@@ -151,6 +149,30 @@ def cmd_train(args) -> int:
     params = TrainParams(arch=TrainArch(name=args.arch), recipe=RecipeName(args.recipe), seed=args.seed,
                          max_epochs=args.max_epochs, target_train_acc=args.target)
     return _submit(args, TrainJobCreate(kind="train", dataset_id=args.dataset, params=params))
+
+
+def _checkpoint(text: str) -> Checkpoint:
+    epoch, sep, model = text.partition("=")
+    if not sep or not epoch.strip().isdigit() or not model.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not EPOCH=MODEL (e.g. 3=<model id>)")
+    return Checkpoint(model_id=model.strip(), epoch=int(epoch))
+
+
+def cmd_dynamics(args) -> int:
+    if bool(args.train_job) == bool(args.checkpoint):
+        raise UsageError("give a train job's id, or your own checkpoints as --checkpoint EPOCH=MODEL with --dataset")
+    if args.checkpoint and not args.dataset:
+        raise UsageError("--checkpoint needs --dataset: the data set the checkpoints were trained on")
+    params = DynamicsParams(checkpoints=args.checkpoint or UNSET, layers=args.layers or UNSET,
+                            probes=args.probes or UNSET, epochs=args.epochs or UNSET, validation=_validation(args))
+    return _submit(args, DynamicsJobCreate(kind="dynamics", train_job_id=args.train_job or UNSET,
+                                           dataset_id=args.dataset or UNSET, params=params))
+
+
+def cmd_midway(args) -> int:
+    params = MidwayParams(arch=TrainArch(name=args.arch), recipe=RecipeName(args.recipe), seed=args.seed,
+                          edit_epoch=args.edit_epoch, total_epochs=args.total_epochs, bias=BiasMode(args.bias))
+    return _submit(args, MidwayJobCreate(kind="midway", dataset_id=args.dataset, params=params))
 
 
 # ---------------------------------------------------------------- models and datasets
@@ -268,6 +290,12 @@ def cmd_report(args) -> int:
 
 def _names(text: str) -> list[str]:
     return [n.strip() for n in text.split(",") if n.strip()]
+
+
+def _epochs(text: str) -> list[int]:
+    if not all(n.isdigit() for n in _names(text)):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of epochs (e.g. 0,5,10)")
+    return [int(n) for n in _names(text)]
 
 
 def _probe_names(text: str) -> list[ProbeName]:
@@ -405,6 +433,29 @@ def add_client_commands(add: Callable[..., argparse.ArgumentParser], common: arg
     p.add_argument("-o", "--output", metavar="FILE", help="save the trained weights here")
     job_options(p, "model")
     p.set_defaults(func=cmd_train, client=True)
+
+    p = add("dynamics", parents=[options], help="probe every checkpoint of a training run; wait, print the epochs")
+    p.add_argument("train_job", metavar="TRAIN_JOB", nargs="?", help="a succeeded train job (its checkpoints)")
+    p.add_argument("--checkpoint", type=_checkpoint, action="append", metavar="EPOCH=MODEL",
+                   help="your own checkpoint, an uploaded model and its epoch (repeat; instead of TRAIN_JOB)")
+    p.add_argument("--dataset", metavar="DATASET", help="with --checkpoint: the data set they were trained on")
+    p.add_argument("--layers", type=_names, help="comma-separated layer names (default: the hidden layers)")
+    p.add_argument("--probes", type=_probe_names, help="comma-separated (default: masc,linear)")
+    p.add_argument("--epochs", type=_epochs, help="comma-separated epochs (default: every checkpoint)")
+    held_out(p)
+    job_options(p, None)
+    p.set_defaults(func=cmd_dynamics, client=True)
+
+    p = add("midway", parents=[options], help="train, repair the last layer at an epoch, train on; wait, print both arms")
+    p.add_argument("dataset", metavar="DATASET")
+    p.add_argument("--arch", required=True, help='"mlp", "cnn", "alexnet", "resnet18" or "torchvision:<builder>"')
+    p.add_argument("--recipe", choices=[r.value for r in RecipeName], default="paper")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--edit-epoch", type=int, default=40, help="the epoch at which the last layer is repaired")
+    p.add_argument("--total-epochs", type=int, default=100)
+    p.add_argument("--bias", choices=[b.value for b in BiasMode], default="zero")
+    job_options(p, None)
+    p.set_defaults(func=cmd_midway, client=True)
 
     jobs = group("jobs", "list, show, cancel jobs; their results")
     p = jobs("list", help="your jobs, newest first")

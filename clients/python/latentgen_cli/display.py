@@ -48,7 +48,7 @@ def points(value: float | None) -> str:
 # ---------------------------------------------------------------- progress
 
 class JobProgress:
-    """Shows a job's status, stage and count each time `service.client.wait` reports a change: a
+    """Shows a job's status, stage and count each time `latentgen_cli.client.wait` reports a change: a
     rich progress bar on a terminal, else a line per status or stage and per quarter of a stage."""
 
     def __init__(self):

@@ -4,7 +4,7 @@ generator cannot: raising on error responses, waiting for a job with progress, a
 download to disk while checking its sha256.
 
     from latentgen_client.api.jobs import create_job
-    from service.client import connect, ok, wait
+    from latentgen_cli.client import connect, ok, wait
     client = connect("http://127.0.0.1:8000", key)
     job = ok(create_job.sync_detailed(client=client, body=ProbeJobCreate(...)))
     job = wait(client, job.id, on_progress=print)
