@@ -1,24 +1,10 @@
-// The user journey with openapi-fetch over the types generated from docs/openapi.json
-// (`npm run check` generates them and type-checks this file with tsc --strict).
-import createClient from "openapi-fetch";
-import type { components, paths } from "./schema.d.ts";
-
-type Schemas = components["schemas"];
-
-// multipart bodies: files as they are, typed JSON parts as application/json parts
-function multipart(body: Record<string, unknown>): FormData {
-  const form = new FormData();
-  for (const [name, value] of Object.entries(body)) {
-    if (value === undefined) continue;
-    if (value instanceof Blob) form.append(name, value, name);
-    else if (typeof value === "string") form.append(name, value);
-    else form.append(name, new Blob([JSON.stringify(value)], { type: "application/json" }));
-  }
-  return form;
-}
+// The user journey, written as a user of the npm package writes it: `latentgen-client` installed
+// from the tarball `npm pack` makes (tests/service/test_svc_typescript_client.py), type-checked by
+// tsc --strict in a project of its own.
+import { createLatentgenClient, multipart, waitForJob, type Schemas } from "latentgen-client";
 
 export async function journey(baseUrl: string, key: string, weights: Blob, data: Blob): Promise<number> {
-  const client = createClient<paths>({ baseUrl, headers: { Authorization: `Bearer ${key}` } });
+  const client = createLatentgenClient(baseUrl, key);
 
   const arch: Schemas["ArchSpec"] = { name: "mlp", input_shape: [1, 28, 28], num_classes: 10 };
   const model = await client.POST("/v1/models", {
@@ -41,14 +27,9 @@ export async function journey(baseUrl: string, key: string, weights: Blob, data:
   };
   const created = await client.POST("/v1/jobs", { body: probeBody });
   if (created.error) throw new Error(created.error.error.field ?? created.error.error.message);
-  let job = created.data;
-  while (job.status === "queued" || job.status === "running") {
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const polled = await client.GET("/v1/jobs/{job_id}", { params: { path: { job_id: job.id } } });
-    if (polled.error) throw new Error(polled.error.error.message);
-    job = polled.data;
-    console.log(job.progress.stage, job.progress.current, job.progress.total);
-  }
+  const job = await waitForJob(client, created.data.id, (polled) => {
+    console.log(polled.progress.stage, polled.progress.current, polled.progress.total);
+  });
 
   const result = await client.GET("/v1/jobs/{job_id}/result", { params: { path: { job_id: job.id } } });
   if (result.error) throw new Error(`${result.error.error.code} (${result.error.error.job_status ?? ""})`);
