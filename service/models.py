@@ -82,6 +82,9 @@ class Model(Base):
     layers: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     # None: no final linear layer was found (an ONNX graph), so the model is probe-only
     final_layer: Mapped[str | None] = mapped_column(String(200))
+    # notes of how torch weights were unwrapped at upload (a checkpoint's entry, a key prefix); the
+    # worker's loader does the same again. None for models stored before the column existed
+    unwrapped: Mapped[list[str] | None] = mapped_column(JSON)
     source_job_id: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -208,7 +208,15 @@ class ModelOut(BaseModel):
     num_parameters: int
     final_layer: str | None = Field(description="the final linear layer that repair rewrites; null: the model "
                                                 "can be probed but not repaired (no final linear layer found)")
+    unwrapped: list[str] = Field(default=[], description="how the weights were taken out of what was uploaded: "
+                                 "a checkpoint's entry (`state_dict`, `model`…), a wrapper's key prefix "
+                                 "(`module.`, `model.`); empty when the file was a plain state dict")
     source_job_id: str | None
+
+    @field_validator("unwrapped", mode="before")
+    @classmethod
+    def _none_is_nothing(cls, value):
+        return value or []
     created_at: UtcDatetime
 
 

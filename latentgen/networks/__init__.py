@@ -38,9 +38,9 @@ def as_network(model: Network | nn.Module, input_shape: Sequence[int] | None = N
     raise TypeError(f"expected a Network or an nn.Module, got {type(model).__name__}")
 
 
-def _load(path: str | Path, arch: dict[str, Any] | None, max_bytes: int) -> tuple[str, Network]:
+def _load(path: str | Path, arch: dict[str, Any] | None, max_bytes: int) -> tuple[str, Network, list[str]]:
     if arch is None or arch.get("name") == ONNX_ARCH:
-        return "onnx", load_onnx_network(path, arch, max_bytes)
+        return "onnx", load_onnx_network(path, arch, max_bytes), []
     return load_torch_network(path, arch)
 
 
@@ -55,7 +55,8 @@ def inspect_upload(path: str | Path, arch: dict[str, Any] | None, max_bytes: int
     """Validate an uploaded network as `load_network` does and describe it: {format ("safetensors",
     "torch" or "onnx"), backend, arch (for ONNX derived from the graph: input shape without the
     batch dimension, number of classes from the output), layers [{name, type, output_shape}],
-    final_layer (None: probe only, repair refused), num_parameters}."""
-    fmt, network = _load(path, arch, max_bytes)
+    final_layer (None: probe only, repair refused), num_parameters, unwrapped (notes: how torch
+    weights were taken out of a checkpoint or a wrapper's key prefix)}."""
+    fmt, network, unwrapped = _load(path, arch, max_bytes)
     description = describe_torch(network) if isinstance(network, TorchNetwork) else network.describe()
-    return {"format": fmt, **description}
+    return {"format": fmt, **description, "unwrapped": unwrapped}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import struct
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,9 @@ from torch import nn
 from latentgen.device import resolve_device
 from latentgen.models import build_from_spec, default_probe_layers, final_linear
 from latentgen.networks.base import INPUT_SUFFIX, FinalLayer, LayerInfo, Network, NetworkError
+from latentgen.networks.checkpoints import STATE_ENTRIES, strip_prefixes, unwrap_checkpoint
+
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 @contextmanager
@@ -204,32 +208,42 @@ def _safetensors_header(path: Path) -> dict[str, Any] | None:
     return header
 
 
-def read_state_dict(path: str | Path) -> tuple[str, dict[str, torch.Tensor]]:
-    """A weights file as a flat {name: tensor} dict: ("safetensors" or "torch", state dict)."""
+def read_state_dict(path: str | Path) -> tuple[str, dict[str, torch.Tensor], list[str]]:
+    """A weights file as a flat {name: tensor} dict: ("safetensors" or "torch", state dict, notes
+    of what was unwrapped: a checkpoint's entry, see `checkpoints.unwrap_checkpoint`)."""
     path = Path(path)
     if _safetensors_header(path) is not None:
         from safetensors import SafetensorError
         from safetensors.torch import load_file
 
         try:
-            return "safetensors", dict(load_file(str(path), device="cpu"))
+            return "safetensors", dict(load_file(str(path), device="cpu")), []
         except (SafetensorError, Exception) as e:  # noqa: BLE001 - any decoding failure is bad input
             raise NetworkError("invalid_weights", f"unreadable safetensors file: {e}", "weights") from e
     try:
         obj = torch.load(str(path), map_location="cpu", weights_only=True)
     except Exception as e:  # noqa: BLE001 - UnpicklingError, RuntimeError, EOFError...
-        raise NetworkError(
-            "invalid_weights",
-            "weights must be a safetensors file or a PyTorch state_dict loadable with "
-            f"torch.load(weights_only=True); refused: {type(e).__name__}: {str(e).splitlines()[0][:300] if str(e) else ''}",
-            "weights",
-        ) from e
-    if not isinstance(obj, dict) or not obj or not all(
-        isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in obj.items()
-    ):
-        raise NetworkError("invalid_weights", "weights must be a flat state_dict mapping parameter names to tensors",
+        raise NetworkError("invalid_weights", _unloadable(e), "weights") from e
+    found = unwrap_checkpoint(obj)
+    if found is None:
+        entries = f"; its entries: {', '.join(sorted(str(k) for k in obj)[:12])}" if isinstance(obj, dict) else ""
+        raise NetworkError("invalid_weights", "weights must be a state_dict mapping parameter names to tensors, or a "
+                           f"checkpoint holding one under {', '.join(repr(e) for e in STATE_ENTRIES)}{entries}",
                            "weights")
-    return "torch", dict(obj)
+    return "torch", *found
+
+
+def _unloadable(e: Exception) -> str:
+    """Why torch.load(weights_only=True) refused a file, for the uploader: a whole pickled model is
+    told to upload its state_dict; otherwise torch's first line, without terminal escapes."""
+    text = ANSI_ESCAPE.sub("", str(e))
+    if "Unsupported global" in text or "GLOBAL" in text:
+        return ("the file is a whole pickled model or holds Python objects (torch.save(model)), which loading would "
+                "have to execute; save its weights and upload those: torch.save(model.state_dict(), path), or a "
+                "safetensors file")
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return ("weights must be a safetensors file or a PyTorch state_dict (torch.save(model.state_dict(), path)); "
+            f"refused: {type(e).__name__}: {first[:300]}")
 
 
 def build_arch(arch: dict[str, Any]) -> nn.Module:
@@ -306,13 +320,16 @@ def plan_arch(arch: dict[str, Any], max_parameters: int = MAX_PARAMETERS,
     return model.state_dict()
 
 
-def load_torch_network(path: str | Path, arch: dict[str, Any]) -> tuple[str, TorchNetwork]:
-    """Read the weights, check them against `arch` planned on the meta device (nothing built yet),
-    then build it and load them strictly; (file format, network in eval mode). Refuses unreadable
+def load_torch_network(path: str | Path, arch: dict[str, Any]) -> tuple[str, TorchNetwork, list[str]]:
+    """Read the weights, unwrap them (a checkpoint's entry, a wrapper's key prefix), check them
+    against `arch` planned on the meta device (nothing built yet), then build it and load them
+    strictly; (file format, network in eval mode, notes of what was unwrapped). Refuses unreadable
     files, architectures that cannot be built or are too large, mismatched keys, shapes or dtypes,
     and NaN or infinite values."""
-    fmt, state = read_state_dict(path)
-    _mismatch(arch, plan_arch(arch), state)
+    fmt, state, notes = read_state_dict(path)
+    expected = plan_arch(arch)
+    state, stripped = strip_prefixes(state, expected)
+    _mismatch(arch, expected, state)
     model = build_arch(arch)
     try:
         model.load_state_dict(state, strict=True)
@@ -321,7 +338,7 @@ def load_torch_network(path: str | Path, arch: dict[str, Any]) -> tuple[str, Tor
     for k, v in state.items():
         if v.is_floating_point() and not torch.isfinite(v).all():
             raise NetworkError("invalid_weights", f"tensor {k} holds NaN or infinite values", "weights")
-    return fmt, TorchNetwork(model.eval(), dict(arch))
+    return fmt, TorchNetwork(model.eval(), dict(arch)), notes + stripped
 
 
 def describe_torch(network: TorchNetwork) -> dict[str, Any]:

@@ -71,6 +71,55 @@ def test_pickles_are_never_run_and_bad_values_are_refused(mlp, tmp_path):
     assert (info.value.code, info.value.field) == ("invalid_arch", "arch")
 
 
+def _checkpoints(state: dict) -> dict[str, tuple[object, list[str]]]:
+    """Weights as training scripts save them, and the notes the loader must give for each."""
+    prefixed = lambda prefix: {prefix + k: v for k, v in state.items()}  # noqa: E731
+    return {
+        "plain": (state, []),
+        "trainer": ({"state_dict": state, "epoch": 7, "optimizer": {"lr": 0.1}},
+                    ["took the weights from the checkpoint's 'state_dict' entry (beside epoch, optimizer)"]),
+        "model_entry": ({"model": state, "step": 3}, ["took the weights from the checkpoint's 'model' entry (beside step)"]),
+        "data_parallel": (prefixed("module."), ["removed the prefix 'module.' from every key"]),
+        "lightning": ({"state_dict": prefixed("model."), "epoch": 2, "global_step": 40,
+                       "pytorch-lightning_version": "2.4.0"},
+                      ["took the weights from the checkpoint's 'state_dict' entry (beside epoch, global_step, "
+                       "pytorch-lightning_version)", "removed the prefix 'model.' from every key"]),
+        "compiled_in_data_parallel": (prefixed("module._orig_mod."),
+                                      ["removed the prefix 'module._orig_mod.' from every key"]),
+    }
+
+
+def test_checkpoints_as_scripts_save_them_load_with_the_plain_state_dicts_predictions(mlp, tmp_path):
+    x = torch.randn(5, 1, 8, 8)
+    with torch.no_grad():
+        expected = mlp.module(x)
+    for name, (saved, notes) in _checkpoints(mlp.module.state_dict()).items():
+        torch.save(saved, tmp_path / f"{name}.pt")
+        info = inspect_upload(tmp_path / f"{name}.pt", ARCH)
+        assert info["unwrapped"] == notes, name
+        with torch.no_grad():
+            assert torch.equal(load_network(tmp_path / f"{name}.pt", ARCH).module(x), expected), name
+
+
+def test_a_pickled_model_or_an_unknown_checkpoint_is_refused_with_what_to_upload(mlp, tmp_path):
+    torch.save(mlp.module, tmp_path / "whole.pt")
+    with pytest.raises(NetworkError) as info:
+        load_network(tmp_path / "whole.pt", ARCH)
+    message = info.value.message
+    assert info.value.code == "invalid_weights" and "model.state_dict()" in message, message
+    assert "\x1b" not in message and "weights_only=False" not in message, message
+    torch.save({"weights_v2": mlp.module.state_dict(), "epoch": 1}, tmp_path / "odd.pt")
+    with pytest.raises(NetworkError) as info:
+        load_network(tmp_path / "odd.pt", ARCH)
+    assert "its entries: epoch, weights_v2" in info.value.message, info.value.message
+    # a prefix that does not bring the keys to the architecture's is left alone, and named as unexpected
+    torch.save({"backbone." + k: v for k, v in mlp.module.state_dict().items()} | {"head.weight": torch.zeros(1)},
+               tmp_path / "other.pt")
+    with pytest.raises(NetworkError) as info:
+        load_network(tmp_path / "other.pt", ARCH)
+    assert info.value.code == "weights_mismatch" and "backbone.fc1.0.weight" in info.value.message
+
+
 def test_final_weights_are_read_and_written_on_a_copy_only(mlp):
     edited = mlp.copy()
     weight, bias = edited.final_weights()

@@ -168,6 +168,31 @@ def test_torch_state_dict_upload(client, bob, mlp_files):
     assert r.json()["format"] == "torch"
 
 
+def test_a_training_scripts_checkpoint_is_unwrapped_and_says_how(client, bob, mlp_files, tmp_path):
+    import torch
+
+    from latentgen.models import build_model
+
+    state = torch.load(mlp_files["pt"], weights_only=True)
+    lightning = {"state_dict": {"model." + k: v for k, v in state.items()}, "epoch": 3, "global_step": 90}
+    torch.save(lightning, tmp_path / "last.ckpt")
+    r = upload_model(client, bob, tmp_path / "last.ckpt")
+    assert r.status_code == 201, r.text
+    assert r.json()["unwrapped"] == ["took the weights from the checkpoint's 'state_dict' entry (beside epoch, "
+                                     "global_step)", "removed the prefix 'model.' from every key"]
+    assert client.get(f"/v1/models/{r.json()['id']}", headers=bob).json()["unwrapped"] == r.json()["unwrapped"]
+    # the plain state dict says nothing was unwrapped
+    assert upload_model(client, bob, mlp_files["pt"]).json()["unwrapped"] == []
+
+    # a whole pickled model: told what to upload instead, with no terminal escapes in the JSON
+    torch.save(build_model("mlp", (1, 28, 28), 10), tmp_path / "whole.pt")
+    r = upload_model(client, bob, tmp_path / "whole.pt")
+    assert r.status_code == 422, r.text
+    error = r.json()["error"]
+    assert (error["code"], error["field"]) == ("invalid_weights", "weights")
+    assert "model.state_dict()" in error["message"] and "\x1b" not in r.text and "weights_only=False" not in r.text
+
+
 def test_lists_are_per_owner_and_paginated(client, alice, bob, model, dataset, stack):
     carol = {"Authorization": f"Bearer {stack.key('lister')}"}
     assert client.get("/v1/models", headers=carol).json() == {"items": [], "total": 0, "limit": 20, "offset": 0}

@@ -183,7 +183,8 @@ def _given(value):
 
 
 def model_detail(model) -> None:
-    _details(f"model {model.id}", model.to_dict(), MODEL_COLUMNS[1:] + [("sha256", lambda m: m["sha256"])])
+    _details(f"model {model.id}", model.to_dict(), MODEL_COLUMNS[1:] + [
+        ("sha256", lambda m: m["sha256"]), ("unwrapped", lambda m: "; ".join(m.get("unwrapped") or []))])
 
 
 def dataset_detail(dataset) -> None:

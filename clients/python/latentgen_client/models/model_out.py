@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 from ..models.model_out_format import ModelOutFormat
+from ..types import UNSET, Unset
 from typing import cast
 import datetime
 
@@ -39,6 +40,9 @@ class ModelOut:
                 repaired (no final linear layer found)
             source_job_id (None | str):
             created_at (datetime.datetime):
+            unwrapped (list[str] | Unset): how the weights were taken out of what was uploaded: a checkpoint's entry
+                (`state_dict`, `model`…), a wrapper's key prefix (`module.`, `model.`); empty when the file was a plain state
+                dict
      """
 
     id: str
@@ -51,6 +55,7 @@ class ModelOut:
     final_layer: None | str
     source_job_id: None | str
     created_at: datetime.datetime
+    unwrapped: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -82,6 +87,12 @@ class ModelOut:
 
         created_at = self.created_at.isoformat()
 
+        unwrapped: list[str] | Unset = UNSET
+        if not isinstance(self.unwrapped, Unset):
+            unwrapped = self.unwrapped
+
+
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -97,6 +108,8 @@ class ModelOut:
             "source_job_id": source_job_id,
             "created_at": created_at,
         })
+        if unwrapped is not UNSET:
+            field_dict["unwrapped"] = unwrapped
 
         return field_dict
 
@@ -153,6 +166,9 @@ class ModelOut:
 
 
 
+        unwrapped = cast(list[str], d.pop("unwrapped", UNSET))
+
+
         model_out = cls(
             id=id,
             name=name,
@@ -164,6 +180,7 @@ class ModelOut:
             final_layer=final_layer,
             source_job_id=source_job_id,
             created_at=created_at,
+            unwrapped=unwrapped,
         )
 
 
