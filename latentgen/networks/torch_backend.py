@@ -311,7 +311,8 @@ def plan_arch(arch: dict[str, Any], max_parameters: int = MAX_PARAMETERS,
                 h.remove()
     except NetworkError:
         raise
-    except (ValueError, KeyError, TypeError, RuntimeError, IndexError) as e:
+    # a builder's own checks are assertions too (torchvision's ViT asserts its image size)
+    except (ValueError, KeyError, TypeError, RuntimeError, IndexError, AssertionError) as e:
         raise NetworkError("invalid_arch", f"{name} cannot take inputs of shape {shape}: "
                            f"{str(e).splitlines()[0][:300] if str(e) else type(e).__name__}", "arch") from e
     if values > max_activation_values:

@@ -120,6 +120,15 @@ def test_a_pickled_model_or_an_unknown_checkpoint_is_refused_with_what_to_upload
     assert info.value.code == "weights_mismatch" and "backbone.fc1.0.weight" in info.value.message
 
 
+def test_a_builders_assertion_about_its_input_is_an_architecture_error(tmp_path):
+    from latentgen.networks.torch_backend import plan_arch
+
+    with pytest.raises(NetworkError) as info:  # torchvision's ViT asserts its image size
+        plan_arch({"name": "torchvision:vit_b_16", "input_shape": [3, 64, 64], "num_classes": 10})
+    assert (info.value.code, info.value.field) == ("invalid_arch", "arch")
+    assert "Expected 224 but got 64" in info.value.message
+
+
 def test_final_weights_are_read_and_written_on_a_copy_only(mlp):
     edited = mlp.copy()
     weight, bias = edited.final_weights()

@@ -193,6 +193,20 @@ def test_a_training_scripts_checkpoint_is_unwrapped_and_says_how(client, bob, ml
     assert "model.state_dict()" in error["message"] and "\x1b" not in r.text and "weights_only=False" not in r.text
 
 
+def test_an_architecture_that_asserts_against_its_input_is_a_422(client, alice, dataset, tmp_path):
+    import torch
+
+    torch.save({"weight": torch.zeros(3)}, tmp_path / "vit.pt")  # never reached: the plan fails first
+    vit = {"name": "torchvision:vit_b_16", "input_shape": [3, 64, 64], "num_classes": 10}
+    r = upload_model(client, alice, tmp_path / "vit.pt", arch=vit)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_arch", r.text
+    assert "Expected 224 but got 64" in r.json()["error"]["message"]
+    # a train job on 28×28 images: torchvision's ViT asserts 224×224
+    r = client.post("/v1/jobs", headers=alice, json={"kind": "train", "dataset_id": dataset["id"],
+                                                     "params": {"arch": {"name": "torchvision:vit_b_16"}}})
+    assert r.status_code == 422 and r.json()["error"]["field"] == "params.arch", r.text
+
+
 def test_lists_are_per_owner_and_paginated(client, alice, bob, model, dataset, stack):
     carol = {"Authorization": f"Bearer {stack.key('lister')}"}
     assert client.get("/v1/models", headers=carol).json() == {"items": [], "total": 0, "limit": 20, "offset": 0}
