@@ -179,6 +179,8 @@ class LayerOut(BaseModel):
     name: str
     type: str
     output_shape: list[int]
+    default: bool | None = Field(default=None, description="probed when a job names no layers; null for a model "
+                                 "recorded before the defaults were")
 
 
 class ModelArch(BaseModel):

@@ -113,8 +113,9 @@ class Network(abc.ABC):
         return final
 
     def describe(self) -> dict[str, Any]:
-        """What a model record holds: backend, arch, layers, final layer (None: probe only) and
-        parameter count."""
-        final = self.final_layer()
-        return {"backend": self.backend, "arch": self.arch, "layers": [info.to_dict() for info in self.layers()],
+        """What a model record holds: backend, arch, layers (each flagged `default` when probed if a
+        job names none), final layer (None: probe only) and parameter count."""
+        final, defaults = self.final_layer(), set(self.default_probe_layers())
+        layers = [{**info.to_dict(), "default": info.name in defaults} for info in self.layers()]
+        return {"backend": self.backend, "arch": self.arch, "layers": layers,
                 "final_layer": None if final is None else final.name, "num_parameters": self.num_parameters()}

@@ -28,7 +28,7 @@ def test_saved_weights_load_back_and_describe_the_model(mlp, tmp_path):
         info = inspect_upload(tmp_path / name, ARCH)
         assert info["format"] == fmt and info["backend"] == "torch" and info["arch"] == ARCH
         assert info["final_layer"] == "classifier" and info["num_parameters"] == mlp.num_parameters()
-        assert {"name": "fc4", "type": "Sequential", "output_shape": [2048]} in info["layers"]
+        assert {"name": "fc4", "type": "Sequential", "output_shape": [2048], "default": True} in info["layers"]
 
 
 def test_strict_load_names_missing_unexpected_and_misshaped_keys(mlp, tmp_path):

@@ -264,3 +264,20 @@ def test_dynamics_over_uploaded_checkpoints_equals_the_train_jobs(client, alice,
     r = client.post("/v1/jobs", headers=alice, json={"kind": "dynamics", "dataset_id": digits_set["id"], "params": {
         "checkpoints": [checkpoints[0], {"model_id": other["id"], "epoch": 9}]}})
     assert r.status_code == 422 and r.json()["error"]["field"] == "params.checkpoints.1.model_id"
+
+
+def test_a_probe_of_a_model_with_no_default_layer_is_refused_at_creation(client, alice, digits_set, tmp_path):
+    """A graph with no hidden block (flatten, then the head) has no layer probed by default: a job
+    naming none would probe nothing, so it is refused, and naming a layer works."""
+    export_onnx(torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(64, 10)), (1, 8, 8), tmp_path / "lin.onnx")
+    r = _upload(client, alice, (tmp_path / "lin.onnx").read_bytes())
+    assert r.status_code == 201, r.text
+    model = r.json()
+    layers = client.get(f"/v1/models/{model['id']}/layers", headers=alice).json()
+    assert [layer["default"] for layer in layers] == [False, False], layers
+    body = {"kind": "probe", "model_id": model["id"], "dataset_id": digits_set["id"]}
+    r = client.post("/v1/jobs", headers=alice, json=body)
+    assert r.status_code == 422, r.text
+    assert (r.json()["error"]["code"], r.json()["error"]["field"]) == ("no_default_layers", "params.layers")
+    r = client.post("/v1/jobs", headers=alice, json=body | {"params": {"layers": [layers[0]["name"]]}})
+    assert r.status_code == 202, r.text

@@ -81,7 +81,14 @@ def _check_quota(db, owner_id: str, most: int) -> None:
 
 
 def _check_layers(model: Model, layers: list[str] | None, field: str = "params.layers") -> None:
-    unknown = [l for l in layers or () if l not in {x["name"] for x in model.layers}]
+    """Named layers must be the model's; none named means its default layers, which it must have (a
+    record from before defaults were stored, without the flags, is let through)."""
+    if layers is None:
+        if model.layers and all(x.get("default") is False for x in model.layers):
+            raise ApiError(422, "no_default_layers", f"model {model.id} has no layer probed by default, so the job "
+                           f"would probe nothing; name its layers (see GET /v1/models/{model.id}/layers)", field)
+        return
+    unknown = [l for l in layers if l not in {x["name"] for x in model.layers}]
     if unknown:
         raise ApiError(422, "unknown_layers", f"unknown layers {unknown}; see GET /v1/models/{model.id}/layers",
                        field, unknown=unknown)
@@ -93,7 +100,8 @@ def _check_read_out(model: Model, body: AuditJobCreate | GraftJobCreate) -> None
     p = body.params
     layer = p.layer if isinstance(p.layer, list) else ([] if p.layer == "auto" else [p.layer])
     _check_layers(model, layer, "params.layer")
-    _check_layers(model, p.layers)
+    # the candidates matter only when the layer is chosen ("auto")
+    _check_layers(model, p.layers if not layer else p.layers or [])
     if not isinstance(body, GraftJobCreate):
         return
     if model.format == "onnx" or model.arch.get("cut") is not None:

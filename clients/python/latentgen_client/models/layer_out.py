@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
 from typing import cast
 
 
@@ -26,11 +27,14 @@ class LayerOut:
             name (str):
             type_ (str):
             output_shape (list[int]):
+            default (bool | None | Unset): probed when a job names no layers; null for a model recorded before the defaults
+                were
      """
 
     name: str
     type_: str
     output_shape: list[int]
+    default: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -46,6 +50,12 @@ class LayerOut:
 
 
 
+        default: bool | None | Unset
+        if isinstance(self.default, Unset):
+            default = UNSET
+        else:
+            default = self.default
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -54,6 +64,8 @@ class LayerOut:
             "type": type_,
             "output_shape": output_shape,
         })
+        if default is not UNSET:
+            field_dict["default"] = default
 
         return field_dict
 
@@ -69,10 +81,21 @@ class LayerOut:
         output_shape = cast(list[int], d.pop("output_shape"))
 
 
+        def _parse_default(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        default = _parse_default(d.pop("default", UNSET))
+
+
         layer_out = cls(
             name=name,
             type_=type_,
             output_shape=output_shape,
+            default=default,
         )
 
 
