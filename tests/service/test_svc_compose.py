@@ -70,8 +70,9 @@ def test_worker_consumes_both_queues():
 def test_dockerfile_runs_the_app_module():
     text = (ROOT / "Dockerfile").read_text()
     assert 'CMD ["uvicorn", "service.main:app"' in text
-    assert "torch==2.14.1" in text and "pip install -e \".[service]\"" in text
-    for path in ("latentgen", "service", "worker", "migrations", "alembic.ini", "pyproject.toml"):
+    # the client package (the `latentgen` command, the generated client) installs beside the server
+    assert "torch==2.14.1" in text and "pip install -e ./clients/python -e \".[service]\"" in text
+    for path in ("latentgen", "service", "worker", "clients/python", "migrations", "alembic.ini", "pyproject.toml"):
         assert path in text
 
 
