@@ -214,12 +214,12 @@ class ModelOut(BaseModel):
                                  "a checkpoint's entry (`state_dict`, `model`…), a wrapper's key prefix "
                                  "(`module.`, `model.`); empty when the file was a plain state dict")
     source_job_id: str | None
+    created_at: UtcDatetime
 
     @field_validator("unwrapped", mode="before")
     @classmethod
     def _none_is_nothing(cls, value):
         return value or []
-    created_at: UtcDatetime
 
 
 # ---------------------------------------------------------------- datasets

@@ -376,6 +376,13 @@ def add_client_commands(add: Callable[..., argparse.ArgumentParser], common: arg
     quiet(p, "their ids")
     p.set_defaults(func=cmd_datasets_list, client=True)
 
+    def training(p) -> None:
+        """What a job that trains (train, midway) takes: the data set, the architecture, the recipe."""
+        p.add_argument("dataset", metavar="DATASET")
+        p.add_argument("--arch", required=True, help='"mlp", "cnn", "alexnet", "resnet18" or "torchvision:<builder>"')
+        p.add_argument("--recipe", choices=[r.value for r in RecipeName], default="paper")
+        p.add_argument("--seed", type=int, default=0)
+
     def held_out(p) -> None:
         p.add_argument("--validation", metavar="DATA", help="a data set of examples the model never saw (their own "
                        "labels): every choice is made on them (default: a split of the training set)")
@@ -424,10 +431,7 @@ def add_client_commands(add: Callable[..., argparse.ArgumentParser], common: arg
     p.set_defaults(func=cmd_graft, client=True)
 
     p = add("train", parents=[options], help="train a model on a data set's (noisy) labels; wait, print the epochs")
-    p.add_argument("dataset", metavar="DATASET")
-    p.add_argument("--arch", required=True, help='"mlp", "cnn", "alexnet", "resnet18" or "torchvision:<builder>"')
-    p.add_argument("--recipe", choices=[r.value for r in RecipeName], default="paper")
-    p.add_argument("--seed", type=int, default=0)
+    training(p)
     p.add_argument("--max-epochs", type=int, default=50)
     p.add_argument("--target", type=float, default=1.0, help="noisy-label train accuracy that stops training")
     p.add_argument("-o", "--output", metavar="FILE", help="save the trained weights here")
@@ -447,10 +451,7 @@ def add_client_commands(add: Callable[..., argparse.ArgumentParser], common: arg
     p.set_defaults(func=cmd_dynamics, client=True)
 
     p = add("midway", parents=[options], help="train, repair the last layer at an epoch, train on; wait, print both arms")
-    p.add_argument("dataset", metavar="DATASET")
-    p.add_argument("--arch", required=True, help='"mlp", "cnn", "alexnet", "resnet18" or "torchvision:<builder>"')
-    p.add_argument("--recipe", choices=[r.value for r in RecipeName], default="paper")
-    p.add_argument("--seed", type=int, default=0)
+    training(p)
     p.add_argument("--edit-epoch", type=int, default=40, help="the epoch at which the last layer is repaired")
     p.add_argument("--total-epochs", type=int, default=100)
     p.add_argument("--bias", choices=[b.value for b in BiasMode], default="zero")
