@@ -6,8 +6,10 @@ data set too big for memory. Baselines (§8) wrap scikit-learn.
 
 Precision (the spectral probes' `dtype`): by default ("float64") the statistics and spectra are
 float64, as in the published procedure, and scores are computed in float32 with a rigorous bound
-on their rounding error; rows whose top class the bound cannot certify are re-scored in float64.
-So predictions are those of float64 scoring, at (nearly) float32 speed. "float32" does everything
+on their rounding error (products summed over blocks of 512 features, so the bound grows with the
+block, not with d); the classes that the bound leaves in contention with a row's top class are
+re-scored in float64 for that row. So predictions are those of float64 scoring, at nearly float32
+speed (see `bench/scoring.py`). "float32" does everything
 in float32: a faster fit, but float32 spectra move the subspaces enough to change ~0.1 % of
 predictions on real layers (MNIST pixels: 13 of 10,000).
 """
@@ -24,8 +26,12 @@ from latentgen.device import resolve_device
 from latentgen.extract import ClassStatistics
 
 _DTYPES = {"float32": torch.float32, "float64": torch.float64}
-_PREDICT_CHUNK = 8192
+_PREDICT_CHUNK = 8192  # rows scored at once, at most; fewer when a chunk's products would pass _PRODUCT_BYTES
+_PRODUCT_BYTES = 2**27
 _FLOAT32_UNIT_ROUNDOFF = 2.0**-24
+_FLOAT64_UNIT_ROUNDOFF = 2.0**-53
+# features per float32 partial product of the certified scoring: its rounding bound grows with this
+_SCORE_BLOCK = 512
 
 
 def _as_tensor(H, dtype=torch.float32, device=None) -> torch.Tensor:
@@ -41,10 +47,10 @@ def _as_tensor(H, dtype=torch.float32, device=None) -> torch.Tensor:
     return H.to(device=device, dtype=dtype)
 
 
-def _gamma(terms: torch.Tensor) -> torch.Tensor:
-    """γ_n = n·u / (1 − n·u), u the float32 unit roundoff: the relative error bound of an n-term
-    float32 dot product or sum, in any order of summation (Higham, Accuracy and Stability, §3.1)."""
-    nu = terms.double() * _FLOAT32_UNIT_ROUNDOFF
+def _gamma(terms, unit_roundoff: float = _FLOAT32_UNIT_ROUNDOFF) -> torch.Tensor:
+    """γ_n = n·u / (1 − n·u), u the unit roundoff (float32's by default): the relative error bound
+    of an n-term dot product or sum, in any order of summation (Higham, Accuracy and Stability, §3.1)."""
+    nu = torch.as_tensor(terms).double() * unit_roundoff
     return nu / (1 - nu)
 
 
@@ -54,27 +60,43 @@ def _float32_matmul_is_exact_float32() -> bool:
     return torch.get_float32_matmul_precision() == "highest"
 
 
-def _float32_norms(H: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, float]:
-    """Per row of H (as given: float32 or float64): N̂, its squared norm summed in float32 (as
-    float64, (n, 1)); an upper bound on the exact norm ‖h‖ (n, 1); and ε with |N̂ − ‖h‖²| ≤ ε·N̂
-    (d squares and their sum, the float32 rounding of h, the square root and its square)."""
-    gamma = float(_gamma(torch.tensor(H.shape[1] + 5.0)))
-    squared = torch.linalg.vector_norm(H.float(), dim=1, keepdim=True).double().square()
-    relative = 2 * gamma
-    return squared, (squared * (1 + relative)).sqrt(), relative
+def _feature_blocks(rows: torch.Tensor) -> list[tuple[int, int, torch.Tensor]]:
+    """`rows` (m × d, float64) rounded to float32 and cut into contiguous column blocks of
+    `_SCORE_BLOCK` features: (start, stop, m × block)."""
+    dim = rows.shape[1]
+    return [(start, min(start + _SCORE_BLOCK, dim), rows[:, start:start + _SCORE_BLOCK].float().contiguous())
+            for start in range(0, dim, _SCORE_BLOCK)]
 
 
-def _projection_error(H: torch.Tensor, norm_bound: torch.Tensor, row_norm: float) -> torch.Tensor:
-    """δ (n, 1): a bound on |fl32(b̂·ĥ) − b·h| for any float64 vector b of norm ≤ `row_norm`, where
-    b̂, ĥ are b and h rounded to float32: γ_{d+2}·‖b‖·‖h‖ (+2 for rounding b and h), by
-    Cauchy-Schwarz on Σ|b_j h_j|."""
-    return _gamma(torch.tensor(H.shape[1] + 2.0)) * row_norm * norm_bound
+def _blocked_products(H: torch.Tensor, blocks, row_norm: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, float]:
+    """Products P̂ ≈ H Bᵀ (n × m) for the rows B that `blocks` holds, in float32: one product per
+    block of features, the blocks' partial products then summed one after another. So rounding
+    grows with the block's length plus the number of blocks, not with d: for every row b of norm
+    ≤ `row_norm`, |p̂ − b·h| ≤ δ = γ_{block+blocks+2}·‖b‖·‖h‖ (the +2: rounding b and h to float32;
+    Cauchy-Schwarz on Σ|b_j h_j|). Returns P̂ (float64), N̂ = ‖h‖² (n, 1, float64), δ (n, 1) and ε
+    with |N̂ − ‖h‖²| ≤ ε·N̂ (each block's norm in float32, their squares summed in float64)."""
+    products = partial = None
+    squared = torch.zeros(len(H), 1, dtype=torch.float64, device=H.device)
+    for start, stop, block in blocks:
+        part = H[:, start:stop].float()
+        if products is None:
+            products = part @ block.T
+            partial = torch.empty_like(products)
+        else:
+            products.add_(torch.matmul(part, block.T, out=partial))
+        squared.add_(torch.linalg.vector_norm(part, dim=1, keepdim=True).double().square())
+    relative = float(2 * _gamma(_SCORE_BLOCK + 5) + _gamma(len(blocks), _FLOAT64_UNIT_ROUNDOFF))
+    delta = float(_gamma(_SCORE_BLOCK + len(blocks) + 2)) * row_norm * (squared * (1 + relative)).sqrt()
+    return products.double(), squared, delta, relative
 
 
-def _uncertain_rows(scores: torch.Tensor, bound: torch.Tensor, shared=None) -> torch.Tensor:
-    """Rows whose top class is not certain: some other class c has scores[top] − scores[c] ≤
-    bound[top] + bound[c] (+ |coef[top] − coef[c]|·size for `shared` = (coef (K,), size (n, 1)),
-    an error common to all classes in proportion to coef), so exact scores might rank c first."""
+def _close_classes(scores: torch.Tensor, bound: torch.Tensor, shared=None) -> torch.Tensor:
+    """(n, K) mask of the classes each row must score exactly: the classes c whose float32 score is
+    within reach of the top one's, scores[top] − scores[c] ≤ bound[top] + bound[c] (+ |coef[top] −
+    coef[c]|·size for `shared` = (coef (K,), size (n, 1)), an error common to all classes in
+    proportion to coef), so that exact scores might rank c first; and the top class itself where
+    any is. Every other class is certainly behind the top one, so the exact argmax lies in the mask
+    (or is the top class where the mask is empty)."""
     top = scores.argmax(1, keepdim=True)
     slack = bound.gather(1, top) + bound
     if shared is not None:
@@ -82,7 +104,8 @@ def _uncertain_rows(scores: torch.Tensor, bound: torch.Tensor, shared=None) -> t
         slack = slack + (coef[top] - coef).abs() * size
     close = scores.gather(1, top) - scores <= slack
     close.scatter_(1, top, False)
-    return close.any(1)
+    close.scatter_(1, top, close.any(1, keepdim=True))
+    return close
 
 
 def _as_labels(y, n: int) -> np.ndarray:
@@ -241,21 +264,30 @@ class _SpectralProbe(BaseEstimator):
         """Scores (n, K) in the fitted precision."""
         raise NotImplementedError
 
+    def _class_scores(self, H: torch.Tensor, c: int) -> torch.Tensor:
+        """Class c's scores (n,) in the fitted precision: column c of `_scores`."""
+        raise NotImplementedError
+
+    def _scored_rows(self) -> int:
+        """How many products each example's scores take (rows of the basis or of W)."""
+        raise NotImplementedError
+
     def _float32_scores(self, H: torch.Tensor):
         """Scores (n, K) computed in float32 (returned as float64), a bound (n, K) on each one's
-        rounding error, and an error shared by all classes (see `_uncertain_rows`) or None: the
-        top class is certain where `_uncertain_rows` says so."""
+        rounding error, and an error shared by all classes (see `_close_classes`) or None."""
         raise NotImplementedError
 
     def _certified_scores(self, H: torch.Tensor) -> torch.Tensor:
-        """float64 fit: float32 scores, and float64 ones for the rows whose top class the float32
-        rounding bound does not certify. The argmax is then that of float64 scoring."""
+        """float64 fit: float32 scores, and float64 ones for the (row, class) pairs that the float32
+        rounding bound leaves in contention (`_close_classes`). The argmax is then that of float64
+        scoring."""
         if self.dtype == "float32" or not _float32_matmul_is_exact_float32():
             return self._scores(H)
         scores, bound, shared = self._float32_scores(H)
-        uncertain = torch.nonzero(_uncertain_rows(scores, bound, shared)).flatten()
-        if len(uncertain):
-            scores[uncertain] = self._scores(H.index_select(0, uncertain)).to(scores.dtype)
+        close = _close_classes(scores, bound, shared)
+        for c in torch.nonzero(close.any(0)).flatten().tolist():
+            rows = torch.nonzero(close[:, c]).flatten()
+            scores[rows, c] = self._class_scores(H.index_select(0, rows), c).to(scores.dtype)
         return scores
 
     def decision_function(self, H) -> np.ndarray:
@@ -265,7 +297,8 @@ class _SpectralProbe(BaseEstimator):
         H = _as_tensor(H, None, resolve_device(self.device))
         if H.shape[1] != self.n_features_in_:
             raise ValueError(f"probe was fitted on {self.n_features_in_} features, got {H.shape[1]}")
-        chunks = [self._certified_scores(H[i:i + _PREDICT_CHUNK]) for i in range(0, len(H), _PREDICT_CHUNK)]
+        step = max(256, min(_PREDICT_CHUNK, _PRODUCT_BYTES // (8 * max(1, self._scored_rows()))))
+        chunks = [self._certified_scores(H[i:i + step]) for i in range(0, len(H), step)]
         return torch.cat(chunks).cpu().numpy()
 
     def predict(self, H) -> np.ndarray:
@@ -273,6 +306,15 @@ class _SpectralProbe(BaseEstimator):
 
     def score(self, H, y) -> float:
         return _accuracy(self.predict(H), y)
+
+
+def _subspace_scores(H: torch.Tensor, basis: torch.Tensor, membership: torch.Tensor, offset: torch.Tensor,
+                     sign: torch.Tensor) -> torch.Tensor:
+    """MASC's scores in the basis' precision: offset + sign·(energy in each class's basis rows)/‖h‖²."""
+    H = H.to(basis.dtype)
+    energy = (H @ basis.T).square() @ membership
+    norms = H.square().sum(1, keepdim=True).clamp_min(torch.finfo(H.dtype).tiny)
+    return offset + sign * energy / norms
 
 
 class MASCProbe(_SpectralProbe):
@@ -334,11 +376,14 @@ class MASCProbe(_SpectralProbe):
         # Score with whichever basis is smaller: ‖P_c h‖² = ‖h‖² − ‖Q_c h‖² when the spectrum is
         # complete and the complement Q_c has fewer rows than P_c.
         bases, offsets, signs, owners = [], [], [], []
+        self._class_rows = [slice(0, 0)] * len(spectra)  # each class's rows of the joint basis
+        start = 0
         for c, (s, k) in enumerate(zip(spectra, self.k_)):
             if s is None or k == 0:
                 continue
             use_complement = s.complete and dim - k < k
             basis = s.vectors[k:] if use_complement else s.vectors[:k]
+            self._class_rows[c], start = slice(start, start + len(basis)), start + len(basis)
             bases.append(basis)
             owners.append(torch.full((len(basis),), c, dtype=torch.int64, device=basis.device))
             offsets.append(1.0 if use_complement else 0.0)
@@ -356,7 +401,7 @@ class MASCProbe(_SpectralProbe):
         self._offset[fitted] = torch.tensor(offsets, dtype=basis.dtype, device=device)
         self._sign[fitted] = torch.tensor(signs, dtype=basis.dtype, device=device)
         if basis.dtype == torch.float64:
-            self._basis32, self._membership32 = basis.float(), self._membership.float()
+            self._basis_blocks = _feature_blocks(basis)
             self._basis_row_norm = float(torch.linalg.vector_norm(basis, dim=1).max()) if len(basis) else 0.0
             self._basis_rows = self._membership.sum(0)  # per class: rows of its basis
         return self
@@ -364,26 +409,28 @@ class MASCProbe(_SpectralProbe):
     def _scores(self, H: torch.Tensor) -> torch.Tensor:
         """cos² of the angle between each row of H and each class subspace (−inf for classes
         without training examples)."""
-        H = H.to(self._basis.dtype)
-        energy = (H @ self._basis.T).square() @ self._membership
-        norms = H.square().sum(1, keepdim=True).clamp_min(torch.finfo(H.dtype).tiny)
-        return self._offset + self._sign * energy / norms
+        return _subspace_scores(H, self._basis, self._membership, self._offset, self._sign)
+
+    def _scored_rows(self) -> int:
+        return len(self._basis)
+
+    def _class_scores(self, H: torch.Tensor, c: int) -> torch.Tensor:
+        rows = self._class_rows[c]
+        return _subspace_scores(H, self._basis[rows], self._membership[rows, c:c + 1], self._offset[c:c + 1],
+                                self._sign[c:c + 1])[:, 0]
 
     def _float32_scores(self, H: torch.Tensor):
-        """Each class's energy e = Σ_i p_i² over its basis rows, from float32 projections p̂_i with
-        |p̂_i − p_i| ≤ δ: |Σp̂² − Σp²| ≤ δ·(2Σ|p̂_i| + k·δ), and the float32 sum of k squares adds
-        at most γ_{k+1} of it (both sums taken with that margin). Scores are e/N or 1 − e/N with
-        N = ‖h‖²: multiplied by N they differ only by the energies' errors and by (N̂ − N) times
-        the offset (0 or 1), an error shared by the classes; a common positive factor changes no
-        ranking."""
-        proj = H.float() @ self._basis32.T
-        energy = (proj.square() @ self._membership32).double()
-        spread = (proj.abs_() @ self._membership32).double()
-        squared_norm, norm_bound, norm_error = _float32_norms(H)
-        squared_norm = squared_norm.clamp_min(torch.finfo(torch.float32).tiny)
-        delta = _projection_error(H, norm_bound, self._basis_row_norm)
-        sum_error = 2 * _gamma(self._basis_rows + 1)
-        energy_error = delta * (2 * spread * (1 + sum_error) + self._basis_rows * delta) + sum_error * energy
+        """Each class's energy e = Σ_i p_i² over its basis rows, from projections p̂_i (see
+        `_blocked_products`) with |p̂_i − p_i| ≤ δ: |Σp̂² − Σp²| ≤ δ·(2Σ|p̂_i| + k·δ), and the float64
+        sums of k terms add at most γ64_{k+1} of each. Scores are e/N or 1 − e/N with N = ‖h‖²:
+        multiplied by N they differ only by the energies' errors and by (N̂ − N) times the offset
+        (0 or 1), an error shared by the classes; a common positive factor changes no ranking."""
+        proj, squared_norm, delta, norm_error = _blocked_products(H, self._basis_blocks, self._basis_row_norm)
+        energy = proj.square() @ self._membership
+        spread = proj.abs_() @ self._membership
+        squared_norm = squared_norm.clamp_min(torch.finfo(torch.float64).tiny)
+        sum_error = _gamma(self._basis_rows + 1, _FLOAT64_UNIT_ROUNDOFF)  # the float64 sums over basis rows
+        energy_error = delta * (2 * spread + self._basis_rows * delta) * (1 + sum_error) + sum_error * energy
         scores = self._offset + self._sign * energy / squared_norm
         # + float64 rounding of the last operations on scores ≤ ~1
         bound = energy_error / squared_norm + 1e-12
@@ -412,7 +459,7 @@ class LinearProbe(_SpectralProbe):
             signs.append(sign)
         self._W = torch.stack(rows)
         if self._W.dtype == torch.float64:
-            self._W32 = self._W.float()
+            self._W_blocks = _feature_blocks(self._W)
             self._W_row_norm = float(torch.linalg.vector_norm(self._W, dim=1).max())
         self.signs_ = np.array(signs, dtype=np.int64)
         self.W = self.coef_ = self._W.cpu().numpy()
@@ -423,10 +470,14 @@ class LinearProbe(_SpectralProbe):
     def _scores(self, H: torch.Tensor) -> torch.Tensor:
         return H.to(self._W.dtype) @ self._W.T
 
+    def _scored_rows(self) -> int:
+        return len(self._W)
+
+    def _class_scores(self, H: torch.Tensor, c: int) -> torch.Tensor:
+        return H.to(self._W.dtype) @ self._W[c]
+
     def _float32_scores(self, H: torch.Tensor):
-        scores = (H.float() @ self._W32.T).double()
-        _, norm_bound, _ = _float32_norms(H)
-        delta = _projection_error(H, norm_bound, self._W_row_norm)
+        scores, _, delta, _ = _blocked_products(H, self._W_blocks, self._W_row_norm)
         return scores, delta.expand_as(scores), None
 
 

@@ -212,31 +212,34 @@ def two_lines(dim=64, seed=11):
     return H, np.repeat([0, 1], 50), q
 
 
+@pytest.mark.parametrize("dim", [64, 1300])  # 1300: the certified scoring's products in three feature blocks
 @pytest.mark.parametrize("make", [lambda dtype: MASCProbe(components=1, dtype=dtype),
                                   lambda dtype: LinearProbe(dtype=dtype)], ids=["masc", "linear"])
-def test_near_ties_below_float32_rounding_are_decided_as_in_exact_arithmetic(make):
+def test_near_ties_below_float32_rounding_are_decided_as_in_exact_arithmetic(make, dim):
     # h = v0 + (1 + ε) v1 + w (w ⟂ v0, v1): class 1 wins iff ε > 0, by |ε| ~ 1e-10..1e-8, far below
     # what float32 scores resolve; the default rescoring in float64 must decide every row right
-    H, y, q = two_lines()
+    H, y, q = two_lines(dim)
     rng = np.random.default_rng(12)
     eps = rng.choice([-1, 1], 400) * 10 ** rng.uniform(-10, -8, 400)
-    w = rng.standard_normal((400, 62)) @ q[:, 2:].T * 0.3
+    w = rng.standard_normal((400, dim - 2)) @ q[:, 2:].T * 0.3
     Ht = q[:, 0] + (1 + eps)[:, None] * q[:, 1] + w
     expected = (eps > 0).astype(np.int64)
     assert np.array_equal(make("float64").fit(H, y).predict(Ht), expected)
     assert (make("float32").fit(H, y).predict(Ht) != expected).any()  # float32 alone cannot
 
 
-@pytest.mark.parametrize("variance", [0.5, 0.8, 0.9])  # 0.9: the complement basis
-def test_float32_ranking_is_certain_outside_its_rounding_bound(variance):
+@pytest.mark.parametrize("dim", [20, 1300])  # 1300: products in three feature blocks (see _blocked_products)
+@pytest.mark.parametrize("variance", [0.5, 0.8, 0.9])  # 0.9 at dim 20: the complement basis
+def test_float32_ranking_is_certain_outside_its_rounding_bound(variance, dim):
     # for every row and pair of classes (a, b): if the float32 scores put a ahead of b by more than
     # the rounding bound allows, exact (float64) scoring of the same fit ranks them the same way
-    from latentgen.probes import _uncertain_rows
+    from latentgen.probes import _SCORE_BLOCK, _close_classes
 
+    assert dim == 20 or dim > 2 * _SCORE_BLOCK
     rng = np.random.default_rng(13)
-    H, y, bases = planted(rng, dim=20, noise=0.3)
+    H, y, bases = planted(rng, dim=dim, noise=0.3)
     masc = MASCProbe(variance=variance).fit(H, y)
-    Ht = np.abs(planted(np.random.default_rng(14), dim=20, noise=0.3, n=2000, bases=bases)[0])
+    Ht = np.abs(planted(np.random.default_rng(14), dim=dim, noise=0.3, n=2000, bases=bases)[0])
     Ht[:, :5] = 0
     for probe in (masc, LinearProbe().fit(H, y)):
         for features in (torch.tensor(Ht), torch.tensor(Ht, dtype=torch.float32)):
@@ -249,8 +252,9 @@ def test_float32_ranking_is_certain_outside_its_rounding_bound(variance):
             ahead = fast[:, :, None] - fast[:, None, :] > slack
             assert ahead.float().mean() > 0.3 and (bound < 1e-3).all()
             assert (exact[:, :, None] - exact[:, None, :])[ahead].min() > 0
-            certain = ~_uncertain_rows(fast, bound, shared)
+            certain = ~_close_classes(fast, bound, shared).any(1)
             assert torch.equal(fast.argmax(1)[certain], exact.argmax(1)[certain])
+            assert np.array_equal(probe.predict(features), exact.argmax(1).numpy())  # rescored where uncertain
 
 
 def test_fewer_components_from_the_same_fit_equal_a_refit():
