@@ -35,9 +35,8 @@ from latentgen.audit import audit_labels
 from latentgen.corruption import CorruptedLabels, corrupt_labels
 from latentgen.data import Splits, load_digits, load_npz
 from latentgen.graft import graft
-from latentgen.report import probe_model
 from latentgen.train import Recipe, seeded_model, train
-from latentgen.validation import Validation, choose_from_rows, select_best, validation_rows
+from latentgen.validation import Validation, choose_from_rows, probe_rows, select_best
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 RECIPE = Recipe("adam", 1e-3, batch_size=128)
@@ -62,7 +61,7 @@ def memorize(name: str, splits: Splits, labels: CorruptedLabels, rows: np.ndarra
 
 def choices(model, splits: Splits, labels: CorruptedLabels, val: Validation) -> dict:
     out = {}
-    rows = probe_model(model, splits, labels, device="cpu") + validation_rows(model, splits, labels, val, device="cpu")
+    rows = probe_rows(model, splits, labels, val, device="cpu")
     picked, info = choose_from_rows(rows, val)
     by_accuracy = select_best([r for r in rows if r["probe"] != "model"])["chosen"]  # the rule before issue 16
     out["probe"] = {"rule": info["rule"], "chosen": picked["chosen"], "oracle": picked["oracle"],

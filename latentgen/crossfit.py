@@ -24,7 +24,7 @@ from torch import nn
 
 from latentgen.extract import ClassStatistics, Progress, forward_batches, list_layers
 from latentgen.probes import LinearProbe, make_probe
-from latentgen.report import _uses_statistics
+from latentgen.memory import streams_statistics
 
 SCORING_PROBES = ("masc", "linear")
 NOT_SCORED = -1  # fold id of examples that only ever serve for fitting
@@ -91,7 +91,7 @@ def cross_fit(network: nn.Module, x: torch.Tensor, labels, layers: Sequence[str]
     missing = [layer for layer in layers if layer not in dims]
     if missing:
         raise ValueError(f"unknown layers {missing}; available: {', '.join(dims)}")
-    streamed = [layer for layer in layers if _uses_statistics(dims[layer], num_classes, n, probes)]
+    streamed = [layer for layer in layers if streams_statistics(dims[layer], num_classes, n, probes)]
     groups = np.unique(fold_ids).tolist()
     folds = [g for g in groups if g != NOT_SCORED]
 

@@ -24,7 +24,7 @@ from latentgen.extract import Progress
 from latentgen.networks import Network, as_network
 from latentgen.report import MODEL, probe_model
 from latentgen.validation import (NOISE_CEILING, Validation, ValidationSplit, carve_validation,  # noqa: F401
-                                  choose, memorized, select_best, validation_rows)
+                                  choose, memorized, probe_rows, select_best)
 
 COLUMNS = ("epoch", "layer", "probe", "metric", "value")
 
@@ -101,7 +101,7 @@ def probe_checkpoints(
     validation: Validation | None = None,
 ) -> DynamicsResult:
     """`report.probe_model` at every checkpoint, in epoch order, each loaded into a fresh model
-    from `model_factory()`, with `validation.validation_rows` (val_acc) when `validation` is given.
+    from `model_factory()`, with `validation.probe_rows`' validation rows (val_acc) when `validation` is given.
     `progress("checkpoints", done, total)` after each checkpoint."""
     def load(epoch: int) -> nn.Module:
         model = model_factory()
@@ -147,10 +147,11 @@ def _probe_epochs(epochs: Sequence[int], load: Callable[[int], Network | nn.Modu
     result = DynamicsResult()
     for done, epoch in enumerate(epochs, start=1):
         network = load(epoch)
-        rows = probe_model(network, splits, labels, layers=layers, probes=probes, probe_options=probe_options,
-                           device=device)
-        if validation is not None:
-            rows += validation_rows(network, splits, labels, validation, layers, probes, probe_options, device=device)
+        if validation is None:
+            rows = probe_model(network, splits, labels, layers=layers, probes=probes, probe_options=probe_options,
+                               device=device)
+        else:
+            rows = probe_rows(network, splits, labels, validation, layers, probes, probe_options, device=device)
         result.table.extend({"epoch": epoch, **row} for row in rows)
         if progress:
             progress("checkpoints", done, len(epochs))

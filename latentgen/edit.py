@@ -10,8 +10,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from latentgen.extract import (INPUT_SUFFIX, ClassStatistics, Progress, class_statistics, extract, forward_batches,
-                               statistics_are_smaller)
+from latentgen.extract import INPUT_SUFFIX, ClassStatistics, Progress, class_statistics, extract, forward_batches
+from latentgen.memory import statistics_are_smaller
 from latentgen.networks import Network, as_network
 from latentgen.probes import LinearProbe
 

@@ -88,12 +88,6 @@ def extract(model: Network | nn.Module, data, layers: Sequence[str], batch_size:
     return {name: torch.cat(parts) for name, parts in chunks.items()}
 
 
-def statistics_are_smaller(dim: int, num_classes: int, n: int) -> bool:
-    """Whether a layer's per-class statistics (K·d² float64) take no more memory than its
-    activations over n examples would (n·d float32): then streaming them is the better route."""
-    return 2 * num_classes * dim <= n
-
-
 class ClassStatistics:
     """Per-class uncentered second moments S_c = Σ h hᵀ, sums Σ h and counts, accumulated batch by
     batch. Everything the MASC and linear probes need, in K·d² memory. float64 by default, as the
@@ -145,6 +139,25 @@ class ClassStatistics:
     def __sub__(self, other: "ClassStatistics") -> "ClassStatistics":
         """The statistics without a subset's: leaving a fold out of a fit is a subtraction."""
         return self._combined(other, -1)
+
+    def __iadd__(self, other: "ClassStatistics") -> "ClassStatistics":
+        """`+`, in place: no second copy of the K·d² moments."""
+        if (other.num_classes, other.dim) != (self.num_classes, self.dim):
+            raise ValueError(f"cannot combine statistics of {other.num_classes} classes × {other.dim} features "
+                             f"with {self.num_classes} × {self.dim}")
+        with torch.inference_mode():  # statistics accumulated during a capturing run are inference tensors
+            for mine, theirs in ((self.second_moments, other.second_moments), (self.sums, other.sums),
+                                 (self.counts, other.counts)):
+                mine += theirs.to(mine.device, mine.dtype)
+        return self
+
+    def classes(self, start: int, stop: int) -> "ClassStatistics":
+        """The statistics of classes start..stop−1 as classes 0.., sharing this object's memory:
+        statistics accumulated over 2K classes (label + K for a held-out group) give each group's."""
+        out = ClassStatistics.__new__(ClassStatistics)
+        out.num_classes, out.dim = stop - start, self.dim
+        out.second_moments, out.sums, out.counts = (t[start:stop] for t in (self.second_moments, self.sums, self.counts))
+        return out
 
     @property
     def total(self) -> int:

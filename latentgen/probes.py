@@ -24,6 +24,7 @@ from sklearn.base import BaseEstimator
 
 from latentgen.device import resolve_device
 from latentgen.extract import ClassStatistics
+from latentgen.memory import SPECTRAL_PROBES
 
 _DTYPES = {"float32": torch.float32, "float64": torch.float64}
 _PREDICT_CHUNK = 8192  # rows scored at once, at most; fewer when a chunk's products would pass _PRODUCT_BYTES
@@ -567,8 +568,6 @@ PROBES = {
     "lda": LDAProbe,
     "knn": KNNProbe,
 }
-# probes that can be fitted from streamed ClassStatistics
-SPECTRAL_PROBES = ("masc", "linear")
 
 
 def make_probe(name: str, **options):

@@ -16,52 +16,104 @@ from torch import nn
 
 from latentgen.corruption import CorruptedLabels
 from latentgen.data import Splits
-from latentgen.extract import (ClassStatistics, Progress, class_statistics, extract, forward_batches, list_layers,
-                               statistics_are_smaller)
+from latentgen.extract import ClassStatistics, Progress, forward_batches, list_layers
+from latentgen.memory import SPECTRAL_PROBES, plan_passes, streams_statistics
 from latentgen.metrics import label_metrics
 from latentgen.networks import Network, as_network
-from latentgen.probes import SPECTRAL_PROBES, make_probe, probe_names
+from latentgen.probes import make_probe, probe_names
 
 MODEL = "model"
 
 
-def _uses_statistics(dim: int, num_classes: int, n_train: int, probes: Sequence[str]) -> bool:
-    """Stream statistics when only spectral probes are asked for and the statistics take no more
-    memory than the layer's activations would."""
-    return all(p in SPECTRAL_PROBES for p in probes) and statistics_are_smaller(dim, num_classes, n_train)
-
-
 def fit_probes(model: Network | nn.Module, x_train: torch.Tensor, train_labels: np.ndarray, layers: Sequence[str],
                probes: Sequence[str], probe_options: Mapping[str, dict] | None = None, num_classes: int | None = None,
-               batch_size: int = 256, device=None, progress: Progress | None = None) -> dict[tuple[str, str], object]:
+               batch_size: int = 256, device=None, progress: Progress | None = None,
+               memory_budget: int | None = None) -> dict[tuple[str, str], object]:
     """Fitted probes keyed by (layer, probe name), fitted on the layers' outputs over `x_train`
-    grouped by `train_labels`."""
+    grouped by `train_labels`. The layers share forward passes as `memory.plan_passes` groups them
+    within `memory_budget` bytes (None: one pass for all)."""
+    return _fit(model, x_train, train_labels, None, layers, probes, probe_options, num_classes, batch_size, device,
+                progress, memory_budget)[0]
+
+
+def fit_probes_leaving_out(model: Network | nn.Module, x_train: torch.Tensor, train_labels: np.ndarray,
+                           held: np.ndarray, layers: Sequence[str], probes: Sequence[str],
+                           probe_options: Mapping[str, dict] | None = None, num_classes: int | None = None,
+                           batch_size: int = 256, device=None, progress: Progress | None = None,
+                           memory_budget: int | None = None
+                           ) -> tuple[dict[tuple[str, str], object], dict[tuple[str, str], object]]:
+    """`fit_probes` twice from one pass over `x_train`: on every example, and on those outside
+    `held` (a boolean mask, e.g. a validation split). The statistics are accumulated per class
+    and group, so the fit without the held examples costs no second forward pass."""
+    return _fit(model, x_train, train_labels, held, layers, probes, probe_options, num_classes, batch_size, device,
+                progress, memory_budget)
+
+
+def _fit(model, x_train, train_labels, held, layers, probes, probe_options, num_classes, batch_size, device, progress,
+         memory_budget):
     probe_options = dict(probe_options or {})
+    train_labels = np.asarray(train_labels)
     num_classes = int(train_labels.max()) + 1 if num_classes is None else num_classes
     dims = {info.name: info.dim for info in list_layers(model, tuple(x_train.shape[1:]))}
     missing = [layer for layer in layers if layer not in dims]
     if missing:
         raise ValueError(f"unknown layers {missing}; available: {', '.join(dims)}")
-    streamed = [l for l in layers if _uses_statistics(dims[l], num_classes, len(x_train), probes)]
-    in_memory = [l for l in layers if l not in streamed]
+    streamed = {l: streams_statistics(dims[l], num_classes, len(x_train), probes) for l in layers}
+    groups = 1 if held is None else 2
+    # held examples counted as classes K..2K−1: each group's statistics from the same pass
+    grouped = train_labels if held is None else train_labels + num_classes * np.asarray(held, dtype=np.int64)
+    kept = None if held is None else np.flatnonzero(~np.asarray(held, dtype=bool))
     fitted: dict[tuple[str, str], object] = {}
-    stats = class_statistics(model, x_train, train_labels, streamed, num_classes, batch_size, device,
-                             progress=progress) if streamed else {}
-    activations = extract(model, x_train, in_memory, batch_size, device, progress=progress) if in_memory else {}
-    total, done = len(layers) * len(probes), 0
-    for layer in layers:
-        for name in probes:
-            probe = make_probe(name, **probe_options.get(name, {}))
-            if layer in stats:
-                probe.fit_statistics(stats[layer])
-            else:
-                probe.fit(activations[layer], train_labels, num_classes=num_classes)
-            fitted[(layer, name)] = probe
-            done += 1
-            if progress:
-                progress("fit", done, total)
-        activations.pop(layer, None)  # free memory as we go
-    return fitted
+    without: dict[tuple[str, str], object] | None = None if held is None else {}
+    total = len(layers) * len(probes) * groups
+
+    def fit_one(data, layer: str, name: str, rows: np.ndarray | None):
+        """A probe on the layer's examples outside the held ones (`rows`), or on all (None)."""
+        probe = make_probe(name, **probe_options.get(name, {}))
+        if streamed[layer]:
+            return probe.fit_statistics(data.classes(0, num_classes))
+        if rows is None:
+            return probe.fit(data, train_labels, num_classes=num_classes)
+        return probe.fit(data[rows], train_labels[rows], num_classes=num_classes)
+
+    for group in plan_passes(layers, dims, len(x_train), num_classes, streamed, memory_budget, groups):
+        collected = _collect(model, x_train, grouped, group, streamed, groups * num_classes, batch_size, device,
+                             progress)
+        for layer in group:
+            data = collected.pop(layer)  # freed once its probes are fitted
+            if without is not None:
+                for name in probes:
+                    without[(layer, name)] = fit_one(data, layer, name, kept)
+                    if progress:
+                        progress("fit", len(fitted) + len(without), total)
+                if streamed[layer]:  # the held examples' statistics added to the others', in place
+                    others = data.classes(0, num_classes)
+                    others += data.classes(num_classes, 2 * num_classes)
+            for name in probes:
+                fitted[(layer, name)] = fit_one(data, layer, name, None)
+                if progress:
+                    progress("fit", len(fitted) + len(without or ()), total)
+            del data
+    return fitted, without
+
+
+def _collect(model, x_train, labels: np.ndarray, layers: Sequence[str], streamed: Mapping[str, bool],
+             num_classes: int, batch_size: int, device, progress) -> dict[str, object]:
+    """One forward pass over `x_train`: per layer, class statistics (streamed layers) or the
+    activations (float32, on the CPU)."""
+    stats: dict[str, ClassStatistics] = {}
+    chunks: dict[str, list[torch.Tensor]] = {layer: [] for layer in layers if not streamed[layer]}
+    stage = "statistics" if any(streamed[layer] for layer in layers) else "extract"
+    for outputs, _logits, y in forward_batches(model, x_train, layers, batch_size, device,
+                                               labels=torch.as_tensor(labels), progress=progress, stage=stage):
+        for layer, h in outputs.items():
+            if layer in chunks:
+                chunks[layer].append(h.cpu())
+                continue
+            if layer not in stats:
+                stats[layer] = ClassStatistics(num_classes, h.shape[1], device=h.device)
+            stats[layer].update(h, y)
+    return {**stats, **{layer: torch.cat(parts) for layer, parts in chunks.items()}}
 
 
 def fit_from_statistics(stats: Mapping[str, ClassStatistics], probes: Sequence[str],

@@ -28,7 +28,8 @@ from latentgen.corruption import CorruptedLabels
 from latentgen.data import Splits
 from latentgen.extract import Progress
 from latentgen.networks import Network, as_network
-from latentgen.report import MODEL, fit_probes, predict_probes
+from latentgen.probes import probe_names
+from latentgen.report import MODEL, fit_probes, fit_probes_leaving_out, predict_probes, score_probes
 
 DEFAULT_FRACTION = 0.1
 DEFAULT_SEED = 0
@@ -277,7 +278,7 @@ def model_value(rows: Sequence[dict], metric: str) -> float | None:
 
 
 def choose_from_rows(rows: Sequence[dict], val: Validation) -> tuple[dict, dict]:
-    """`choose` among the probes of `probe_model` + `validation_rows` rows (the model's own rows give
+    """`choose` among the probes of `probe_rows`' rows (the model's own rows give
     the memorization test and the noise ceiling); and `validation_info`."""
     model_val, model_fit = model_value(rows, "val_acc"), model_value(rows, "train_acc_noisy")
     ceiling = model_value(rows, NOISE_CEILING) if memorized(model_val, model_fit) else None
@@ -285,27 +286,38 @@ def choose_from_rows(rows: Sequence[dict], val: Validation) -> tuple[dict, dict]
     return picked, validation_info(val, picked, model_val, model_fit)
 
 
-def validation_rows(model: Network | nn.Module, splits: Splits, labels: CorruptedLabels, validation: "Validation | float | None" = None,
-                    layers: Sequence[str] | None = None, probes: Sequence[str] = ("masc", "linear"),
-                    probe_options: Mapping[str, dict] | None = None, batch_size: int = 256, device=None,
-                    progress: Progress | None = None) -> list[dict]:
-    """Rows {layer, probe, metric "val_acc", value}: each probe fitted on the training examples
-    outside the validation split (noisy labels) and scored on the validation examples' labels, and the
-    model's own (layer and probe "model"). Beside `report.probe_model`'s rows, `select_best`
-    chooses on them and reports test accuracy."""
+def probe_rows(model: Network | nn.Module, splits: Splits, labels: CorruptedLabels,
+               validation: "Validation | float | None" = None, layers: Sequence[str] | None = None,
+               probes: Sequence[str] = ("masc", "linear"), probe_options: Mapping[str, dict] | None = None,
+               batch_size: int = 256, device=None, progress: Progress | None = None,
+               memory_budget: int | None = None) -> list[dict]:
+    """`report.probe_model`'s rows (each probe fitted on every training example), then rows {layer,
+    probe, metric "val_acc", value}: each probe fitted on the training examples outside the
+    validation split (noisy labels) and scored on the validation examples' labels, the model's own
+    (layer and probe "model") and the noise ceiling; `choose_from_rows` chooses on them. Both fits
+    come from the same passes over the training set (`report.fit_probes_leaving_out`), the layers
+    grouped into passes within `memory_budget` bytes (None: one pass)."""
     val = resolve_validation(validation, len(splits.x_train))
-    fit = val.fit_indices
+    probes = probe_names(probes)
+    if len(labels.labels) != len(splits.x_train):
+        raise ValueError(f"{len(labels.labels)} training labels for {len(splits.x_train)} training examples")
     num_classes = max(splits.num_classes, int(labels.labels.max()) + 1)
     layers = as_network(model).default_probe_layers() if layers is None else list(layers)
-    fitted = fit_probes(model, splits.x_train[fit], labels.labels[fit], layers, list(probes), probe_options,
-                        num_classes=num_classes, batch_size=batch_size, device=device, progress=progress)
-    return validation_scores(model, splits, labels, val, fitted, batch_size, device, progress)
+    options = dict(probe_options=probe_options, num_classes=num_classes, batch_size=batch_size, device=device,
+                   progress=progress, memory_budget=memory_budget)
+    if val.held_out is None:
+        fitted, without = fit_probes_leaving_out(model, splits.x_train, labels.labels, val.mask, layers, probes,
+                                                 **options)
+    else:  # held-out data: every training example is fitted, once
+        fitted = without = fit_probes(model, splits.x_train, labels.labels, layers, probes, **options)
+    return (score_probes(model, splits, labels, fitted, batch_size, device, progress)
+            + validation_scores(model, splits, labels, val, without, batch_size, device, progress))
 
 
 def validation_scores(model: nn.Module, splits: Splits, labels: CorruptedLabels, val: "Validation",
                       fitted: Mapping[tuple[str, str], object], batch_size: int = 256, device=None,
                       progress: Progress | None = None) -> list[dict]:
-    """`validation_rows` for probes already fitted on the training examples outside `val`."""
+    """`probe_rows`' validation rows for probes already fitted on the training examples outside `val`."""
     targets = val.targets(labels.labels)
     predicted = predict_probes(model, val.inputs(splits.x_train), fitted, batch_size, device, progress,
                                "predict_validation")

@@ -376,6 +376,11 @@ class Runner:
 
         return resolve_device(self.settings.device)
 
+    def fit_memory_budget(self) -> int:
+        """Bytes a probe fit may hold for its layers' data at once (`latentgen.memory`): half of what
+        a job may use, the other half left to the data set, the network and the scoring."""
+        return self.settings.job_memory_bytes() // 2
+
     def blob_file(self, sha256: str, suffix: str) -> Path:
         path = self.cache / "blobs" / f"{sha256}{suffix}"
         if not path.is_file():

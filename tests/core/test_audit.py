@@ -16,8 +16,10 @@ from latentgen.graft import SubspaceHead, graft
 from latentgen.metrics import predict
 from latentgen.models import build_from_spec, build_model
 from latentgen.probes import MASCProbe, make_probe
+from latentgen.memory import streams_statistics
+from latentgen.report import fit_probes, fit_probes_leaving_out
 from latentgen.train import Recipe, train
-from latentgen.validation import NOISE_CEILING, Validation, carve_validation, memorization_warning, select_best, validation_rows
+from latentgen.validation import NOISE_CEILING, Validation, carve_validation, memorization_warning, probe_rows, select_best
 
 N = 600
 LAYERS = ["0", "2"]  # the flattened input (d = 64: K·d > N, kept in memory) and a hidden layer (d = 48: streamed)
@@ -209,6 +211,26 @@ def test_graft_refuses_a_network_that_is_not_a_chain(setup):
         graft(Residual(), splits.x_train, labels.labels, layer="b", head="linear", device="cpu")
 
 
+def test_the_fits_with_and_without_the_split_from_one_pass_are_the_separate_fits(setup):
+    splits, labels, network = setup
+    val, probes, layers = Validation.carve(N, 0.25, seed=1), ["masc", "linear"], ["0", "5"]
+    # the input layer's activations are kept, the logits' class statistics streamed
+    assert not streams_statistics(64, 10, N, probes) and streams_statistics(10, 10, N, probes)
+    fitted, without = fit_probes_leaving_out(network, splits.x_train, labels.labels, val.mask, layers, probes,
+                                             num_classes=10, device="cpu")
+    every = fit_probes(network, splits.x_train, labels.labels, layers, probes, num_classes=10, device="cpu")
+    keep = val.fit_indices
+    rest = fit_probes(network, splits.x_train[keep], labels.labels[keep], layers, probes, num_classes=10, device="cpu")
+    H = extract(network, splits.x_test, layers, device="cpu")
+    assert set(fitted) == set(without) == set(every) == {(layer, p) for layer in layers for p in probes}
+    for (layer, p), probe in every.items():
+        assert np.array_equal(fitted[(layer, p)].predict(H[layer]), probe.predict(H[layer]))
+        assert np.array_equal(without[(layer, p)].predict(H[layer]), rest[(layer, p)].predict(H[layer]))
+        if p == "masc":
+            assert without[(layer, p)].k_.tolist() == rest[(layer, p)].k_.tolist()
+            assert fitted[(layer, p)].k_.tolist() == probe.k_.tolist()
+
+
 def test_validation_is_one_seeded_split_and_selection_reports_the_oracle(setup):
     splits, labels, network = setup
     val = Validation.carve(N, 0.25, seed=1)
@@ -221,7 +243,8 @@ def test_validation_is_one_seeded_split_and_selection_reports_the_oracle(setup):
     assert picked["chosen"] == {"layer": "b", "probe": "masc", "val_acc": 0.7, "test_acc": 0.6}  # first on ties
     assert picked["oracle"]["layer"] == "a"
     assert memorization_warning(0.96, 0.99) and memorization_warning(0.45, 0.99) is None
-    vrows = validation_rows(network, splits, labels, val, layers=["2"], probes=["masc"], device="cpu")
+    vrows = [r for r in probe_rows(network, splits, labels, val, layers=["2"], probes=["masc"], device="cpu")
+             if r["metric"] in ("val_acc", NOISE_CEILING)]
     assert {(r["layer"], r["probe"]) for r in vrows} == {("model", "model"), ("2", "masc")}
     accuracies = [r for r in vrows if r["metric"] == "val_acc"]
     assert len(accuracies) == 2 and all(0 <= r["value"] <= 1 for r in accuracies)

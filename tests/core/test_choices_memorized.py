@@ -11,8 +11,7 @@ import pytest
 from latentgen.audit import audit_labels, detection_metrics
 from latentgen.corruption import corrupt_labels
 from latentgen.graft import graft
-from latentgen.report import probe_model
-from latentgen.validation import Validation, choose_from_rows, validation_rows
+from latentgen.validation import Validation, choose_from_rows, probe_rows
 from tests.core.conftest import N_TRAIN
 
 N_HELD = 500
@@ -60,7 +59,7 @@ def test_the_audit_sees_the_memorized_split_and_its_f1_holds(memorized, audit):
 
 def test_the_probe_choice_is_within_two_points_of_the_oracle(memorized):
     splits, labels, network, *_ = memorized
-    rows = probe_model(network, splits, labels, device="cpu") + validation_rows(network, splits, labels, device="cpu")
+    rows = probe_rows(network, splits, labels, device="cpu")
     picked, info = choose_from_rows(rows, Validation.carve(len(splits.x_train)))
     assert info["rule"] == "noise ceiling" and info["source"] == "carved"
     assert picked["chosen"]["test_acc"] >= picked["oracle"]["test_acc"] - 0.02, picked
@@ -77,8 +76,7 @@ def test_held_out_data_makes_every_choice(memorized, held_out):
     splits, labels, network, *_ = memorized
     x, y = held_out
     val = Validation.external(x, y, len(splits.x_train), "held")
-    rows = probe_model(network, splits, labels, device="cpu") + validation_rows(network, splits, labels, val,
-                                                                                device="cpu")
+    rows = probe_rows(network, splits, labels, val, device="cpu")
     picked, info = choose_from_rows(rows, val)
     assert info["source"] == "held-out data" and info["n_val"] == N_HELD and info["rule"] == "validation accuracy"
     assert info["warning"] is None  # the network never saw them

@@ -205,3 +205,36 @@ def test_an_owner_over_its_quota_of_active_jobs_gets_429_and_others_do_not(tmp_p
     assert alice.post(f"/v1/jobs/{first.json()['id']}/cancel").status_code == 200
     assert alice.post("/v1/jobs", json=body).status_code == 202
     app.state.engine.dispose()
+
+
+def test_a_probe_job_whose_largest_layer_cannot_fit_a_jobs_memory_is_refused_at_creation(tmp_path):
+    """The worker's memory model (latentgen.memory) at admission: 4 MiB cannot hold the MLP's
+    2,048-feature layers over digits' training images; the layers that fit are accepted."""
+    import io
+
+    import torch
+    from safetensors.torch import save
+    from sqlalchemy import text
+
+    from latentgen.models import build_model
+    from service.core.config import Settings
+
+    app, client = _app_client(Settings(home=tmp_path, job_memory_mb=4))
+    digits = client.post("/v1/datasets", files={"spec": (None, '{"source": "digits", "labels": {"p": 0.4, "seed": 0}}')})
+    assert digits.status_code == 201, digits.text
+    torch.manual_seed(0)
+    weights = save(build_model("mlp", (1, 8, 8), 10).state_dict())
+    model = client.post("/v1/models", files={"weights": ("m.safetensors", io.BytesIO(weights)),
+                                             "arch": (None, '{"name": "mlp", "input_shape": [1, 8, 8], "num_classes": 10}')})
+    assert model.status_code == 201, model.text
+    body = {"kind": "probe", "model_id": model.json()["id"], "dataset_id": digits.json()["id"]}
+    r = client.post("/v1/jobs", json=body)
+    assert r.status_code == 422, r.text
+    error = r.json()["error"]
+    assert error["code"] == "too_large" and error["field"] == "params.layers" and error["layer"] in ("fc3", "fc4")
+    assert error["needed_bytes"] > error["limit_bytes"] == 4 * 2**20 and "LATENTGEN_JOB_MEMORY_MB" in error["message"]
+    r = client.post("/v1/jobs", json={**body, "params": {"layers": ["fc1"]}})  # 128 features: fits
+    assert r.status_code == 202, r.text
+    with app.state.sessionmaker() as db:
+        assert db.execute(text("select count(*) from jobs")).scalar() == 1  # the refused job left no row
+    app.state.engine.dispose()

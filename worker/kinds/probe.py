@@ -17,8 +17,7 @@ from worker.runner import Outcome, Progress, Runner, clean, table_artifact
 
 
 def run(runner: Runner, job: Job, progress: Progress, tmp: Path) -> Outcome:
-    from latentgen.report import probe_model
-    from latentgen.validation import validation_rows
+    from latentgen.validation import probe_rows
 
     m, ds = runner.job_inputs(job)
     p = job.params
@@ -26,11 +25,10 @@ def run(runner: Runner, job: Job, progress: Progress, tmp: Path) -> Outcome:
     net = runner.load_model(m)
     options = {"layers": p.get("layers"), "probes": tuple(p.get("probes") or ("masc", "linear")),
                "probe_options": p.get("probe_options") or None, "batch_size": int(p.get("batch_size", 256)),
-               "device": runner.device(), "progress": progress}
-    rows = probe_model(net, splits, labels, **options)
+               "device": runner.device(), "progress": progress, "memory_budget": runner.fit_memory_budget()}
     # the best layer is chosen on the validation split: probes fitted without it, scored on its noisy labels
     validation = runner.validation_split(job, len(splits.x_train), m)
-    rows = clean(rows + validation_rows(net, splits, labels, validation, **options))
+    rows = clean(probe_rows(net, splits, labels, validation, **options))
     return _outcome(runner, rows, data, validation, tmp)
 
 

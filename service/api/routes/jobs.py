@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import math
 import io
 
 from typing import Annotated, Any
@@ -94,6 +95,27 @@ def _check_layers(model: Model, layers: list[str] | None, field: str = "params.l
                        field, unknown=unknown)
 
 
+def _check_fit_memory(model: Model, dataset: Dataset, layers: list[str] | None, probes: list[str], limit: int) -> None:
+    """Admission: a probe job whose largest layer alone needs more memory to fit than a job may use
+    (`latentgen.memory`, the model the worker plans its passes with) is refused before it runs."""
+    from latentgen.memory import largest_layer, streams_statistics
+
+    info = dataset.info or {}
+    n, num_classes = info.get("n_train"), info.get("num_classes")
+    if not n or not num_classes or not model.layers:
+        return
+    dims = {x["name"]: math.prod(int(s) for s in x["output_shape"]) for x in model.layers}
+    names = layers if layers is not None else [x["name"] for x in model.layers if x.get("default")]
+    streamed = {l: streams_statistics(dims[l], num_classes, n, probes) for l in names}
+    worst = largest_layer(names, dims, n, num_classes, streamed, groups=2)  # 2: the validation split's fit too
+    if worst is not None and worst[1] > limit:
+        layer, need = worst
+        raise ApiError(422, "too_large", f"fitting probes on layer {layer!r} ({dims[layer]} features) over {n} "
+                       f"training examples needs about {need / 2**20:,.0f} MiB, more than a job may use "
+                       f"({limit / 2**20:,.0f} MiB, LATENTGEN_JOB_MEMORY_MB): probe other layers, or fewer examples",
+                       "params.layers", layer=layer, needed_bytes=need, limit_bytes=limit)
+
+
 def _check_read_out(model: Model, body: AuditJobCreate | GraftJobCreate) -> None:
     """Audit and graft fit probes on named layers; a graft also rebuilds the model's first blocks,
     which needs one of our builders' torch networks (not an ONNX graph, nor a graft)."""
@@ -166,6 +188,8 @@ def create_job(
         model_id, dataset_id = model.id, dataset.id
         if isinstance(body, ProbeJobCreate):
             _check_layers(model, body.params.layers)
+            _check_fit_memory(model, dataset, body.params.layers, [p.value for p in body.params.probes],
+                              settings.job_memory_bytes())
         elif isinstance(body, (AuditJobCreate, GraftJobCreate)):
             _check_read_out(model, body)
         elif model.final_layer is None:
