@@ -30,12 +30,15 @@ class RepairReport:
 
 
 def _check_final_output(network: Network, layer: str, train_data, batch_size: int, device) -> None:
-    """The edit is only meaningful if the final linear layer's output is the network's output."""
+    """The edit is only meaningful if the final linear layer's output is the network's output. An
+    ONNX head is found from the graph, where its output reaches the graph's (through reshapes, casts
+    or a softmax, which the repair keeps); a module's last registered nn.Linear is checked on a batch."""
+    if network.backend == "onnx":
+        return
     for outputs, logits, _ in forward_batches(network, train_data, [layer], batch_size, device):
         logits = logits.flatten(1).float()
         if outputs[layer].shape != logits.shape or not torch.allclose(outputs[layer], logits):
-            kind = "nn.Linear" if network.backend == "torch" else "linear layer"
-            raise ValueError(f"the model's output is not the output of its last {kind} {layer!r}; "
+            raise ValueError(f"the model's output is not the output of its last nn.Linear {layer!r}; "
                              "repair needs a model that ends in a linear layer")
         return
 

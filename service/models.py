@@ -82,6 +82,8 @@ class Model(Base):
     layers: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     # None: no final linear layer was found (an ONNX graph), so the model is probe-only
     final_layer: Mapped[str | None] = mapped_column(String(200))
+    # why final_layer is None, as the loader found it (None: there is one, or stored before the column)
+    final_layer_problem: Mapped[str | None] = mapped_column(Text)
     # notes of how torch weights were unwrapped at upload (a checkpoint's entry, a key prefix); the
     # worker's loader does the same again. None for models stored before the column existed
     unwrapped: Mapped[list[str] | None] = mapped_column(JSON)

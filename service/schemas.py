@@ -210,6 +210,8 @@ class ModelOut(BaseModel):
     num_parameters: int
     final_layer: str | None = Field(description="the final linear layer that repair rewrites; null: the model "
                                                 "can be probed but not repaired (no final linear layer found)")
+    final_layer_problem: str | None = Field(default=None, description="why no final linear layer was found "
+                                            "(null when there is one)")
     unwrapped: list[str] = Field(default=[], description="how the weights were taken out of what was uploaded: "
                                  "a checkpoint's entry (`state_dict`, `model`…), a wrapper's key prefix "
                                  "(`module.`, `model.`); empty when the file was a plain state dict")

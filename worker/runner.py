@@ -54,6 +54,7 @@ class OutModel:
     num_parameters: int
     format: str  # as `Network.save` wrote it
     name: str | None = None
+    final_layer_problem: str | None = None  # why final_layer is None
 
 
 @dataclass
@@ -340,7 +341,8 @@ class Runner:
                     m = Model(owner_id=job.owner_id, name=(out.model.name or "")[:200] or None, arch=out.model.arch,
                               sha256=model_blob[0], size_bytes=model_blob[1], format=out.model.format,
                               num_parameters=out.model.num_parameters, layers=out.model.layers,
-                              final_layer=out.model.final_layer, source_job_id=job.id)
+                              final_layer=out.model.final_layer, final_layer_problem=out.model.final_layer_problem,
+                              source_job_id=job.id)
                     s.add(m)
                     s.flush()
                     output_model_id = m.id

@@ -85,6 +85,10 @@ class Network(abc.ABC):
         """The final linear layer, or None when the network has none it can be repaired through."""
 
     @abc.abstractmethod
+    def final_layer_problem(self) -> str | None:
+        """Why `final_layer` is None (None when there is one)."""
+
+    @abc.abstractmethod
     def final_weights(self) -> tuple[torch.Tensor, torch.Tensor | None]:
         """The final layer's effective weight (out × in) and bias (None without one), float32."""
 
@@ -108,14 +112,16 @@ class Network(abc.ABC):
         final = self.final_layer()
         if final is None:
             raise NetworkError("no_final_linear",
-                               "the network has no final linear layer whose output is the network's output "
-                               "(Gemm, or MatMul + Add); it can be probed but not repaired", "model")
+                               f"the network has no final linear layer that repair can rewrite: "
+                               f"{self.final_layer_problem()}; it can be probed but not repaired", "model")
         return final
 
     def describe(self) -> dict[str, Any]:
         """What a model record holds: backend, arch, layers (each flagged `default` when probed if a
-        job names none), final layer (None: probe only) and parameter count."""
+        job names none), final layer (None: probe only, and `final_layer_problem` says why) and
+        parameter count."""
         final, defaults = self.final_layer(), set(self.default_probe_layers())
         layers = [{**info.to_dict(), "default": info.name in defaults} for info in self.layers()]
         return {"backend": self.backend, "arch": self.arch, "layers": layers,
-                "final_layer": None if final is None else final.name, "num_parameters": self.num_parameters()}
+                "final_layer": None if final is None else final.name, "final_layer_problem": self.final_layer_problem(),
+                "num_parameters": self.num_parameters()}

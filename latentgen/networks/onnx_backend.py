@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -40,7 +40,9 @@ LAYER_OPS = ACTIVATIONS | POOLING | {"Conv", "ConvTranspose", "Gemm", "MatMul", 
                                      "InstanceNormalization", "LayerNormalization", "Flatten", "Reshape", "Concat"}
 DENSE_OPS = frozenset({"Gemm", "MatMul", "Flatten", "Reshape"})
 PASS_THROUGH = frozenset({"Identity", "Dropout", "Flatten", "Reshape", "Squeeze"})
-HEAD_PASS_THROUGH = frozenset({"Identity", "Flatten"})
+# between the final linear layer and the graph's output: shape and type changes, and a softmax
+# (the repair edits the linear layer and keeps them)
+HEAD_PASS_THROUGH = frozenset({"Identity", "Flatten", "Reshape", "Squeeze", "Cast", "Softmax", "LogSoftmax"})
 FLOAT_TYPES = {TensorProto.FLOAT: np.float32, TensorProto.FLOAT16: np.float16, TensorProto.DOUBLE: np.float64}
 MAX_SESSIONS = 4
 DRY_RUN_SECONDS = 60.0  # bound on the one batch run when a network is loaded (e.g. a Loop that never ends)
@@ -53,7 +55,9 @@ class _Head:
     output: str  # value holding its output W h + b
     weight: str  # initializer names
     bias: str | None
-    transposed: bool  # weight stored as (out, in), as Gemm with transB=1
+    weight_input: tuple[NodeProto, int]  # the node input that reads each
+    bias_input: tuple[NodeProto, int] | None
+    transposed: bool = False  # weight stored as (out, in), as Gemm with transB=1
     alpha: float = 1.0
     beta: float = 1.0
 
@@ -82,6 +86,7 @@ class _Graph:
             counts[node.name] = counts.get(node.name, 0) + 1
         self.layer_name = {id(node): node.name if node.name and counts[node.name] == 1 else node.output[0]
                            for node in self.nodes}
+        self.changed = False  # whether `own_parameter` rewrote the graph (its indexes are then stale)
 
     def is_constant(self, value: str) -> bool:
         node = self.producer.get(value)
@@ -104,38 +109,79 @@ class _Graph:
                 found.append(node)
         return found
 
-    def sole_user(self, initializer: str) -> bool:
-        return initializer in self.initializers and len(self.consumers.get(initializer, [])) == 1
+    def stored(self, value: str) -> str | None:
+        """The initializer that `value` is, directly or through Identity nodes; None if computed."""
+        while value not in self.initializers:
+            node = self.producer.get(value)
+            if node is None or node.op_type != "Identity":
+                return None
+            value = node.input[0]
+        return value
 
-    def find_head(self, model: ModelProto) -> _Head | None:
+    def find_head(self, model: ModelProto) -> tuple[_Head | None, str | None]:
+        """The final linear layer (weight and bias in initializers, possibly shared: see
+        `own_parameter`), or None and why there is none."""
         node = self.producer.get(model.graph.output[0].name)
         while node is not None and node.op_type in HEAD_PASS_THROUGH:
+            if node.op_type == "Cast" and _attr(node, "to", None) not in FLOAT_TYPES:
+                return None, f"the output is cast to a type that is not float (Cast node {self.layer_name[id(node)]!r})"
             node = self.producer.get(node.input[0])
         if node is None:
-            return None
+            return None, "the graph's output is not computed from its input"
+        where = f"{node.op_type} node {self.layer_name[id(node)]!r}"
         if node.op_type == "Gemm":
-            if _attr(node, "transA", 0) or not self.sole_user(node.input[1]):
-                return None
+            if _attr(node, "transA", 0):
+                return None, f"the final {where} transposes its input (transA = 1)"
             bias = node.input[2] if len(node.input) > 2 and node.input[2] else None
-            if bias is not None and not self.sole_user(bias):
-                return None
-            return _Head(self.layer_name[id(node)], node.input[0], node.output[0], node.input[1], bias,
-                         transposed=bool(_attr(node, "transB", 0)), alpha=float(_attr(node, "alpha", 1.0)),
-                         beta=float(_attr(node, "beta", 1.0)))
+            return self._head(node, node, 1, bias and 2, transposed=bool(_attr(node, "transB", 0)),
+                              alpha=float(_attr(node, "alpha", 1.0)), beta=float(_attr(node, "beta", 1.0)))
         if node.op_type == "MatMul":
-            return self._matmul_head(node, None, node)
+            return self._head(node, node, 1, None)
         if node.op_type == "Add":
             for i in (0, 1):
-                matmul, bias = self.producer.get(node.input[i]), node.input[1 - i]
-                if (matmul is not None and matmul.op_type == "MatMul" and self.sole_user(bias)
+                matmul = self.producer.get(node.input[i])
+                if (matmul is not None and matmul.op_type == "MatMul" and self.stored(node.input[1 - i]) is not None
                         and len(self.consumers.get(matmul.output[0], [])) == 1):
-                    return self._matmul_head(matmul, bias, node)
-        return None
+                    return self._head(matmul, node, 1, 1 - i)
+            return None, f"the output comes from an {where} that adds no stored bias to a MatMul"
+        passing = ", ".join(sorted(HEAD_PASS_THROUGH))
+        return None, (f"the output comes from a {where}: a final linear layer is a Gemm or a MatMul (+ Add) "
+                      f"whose output reaches the graph's output, possibly through {passing}")
 
-    def _matmul_head(self, matmul: NodeProto, bias: str | None, last: NodeProto) -> _Head | None:
-        if not self.sole_user(matmul.input[1]):
-            return None
-        return _Head(self.layer_name[id(last)], matmul.input[0], last.output[0], matmul.input[1], bias, transposed=False)
+    def _head(self, linear: NodeProto, last: NodeProto, weight: int, bias: int | None,
+              **options) -> tuple[_Head | None, str | None]:
+        where = f"{linear.op_type} node {self.layer_name[id(linear)]!r}"
+        w = self.stored(linear.input[weight])
+        if w is None:
+            return None, f"the weight of the final {where} is computed in the graph, not stored"
+        b = None if bias is None else self.stored(last.input[bias])
+        if bias is not None and b is None:
+            return None, f"the bias of the final {where} is computed in the graph, not stored"
+        return _Head(self.layer_name[id(last)], linear.input[0], last.output[0], w, b, (linear, weight),
+                     None if bias is None else (last, bias), **options), None
+
+    def own_parameter(self, model: ModelProto, read: tuple[NodeProto, int]) -> str:
+        """The initializer that `node.input[index]` reads, made the node's own: where it is shared
+        with other nodes or reached through Identity (exporters de-duplicate equal constants, e.g.
+        zero biases), a copy under a new name that only this input reads. Writing it then changes
+        this node alone."""
+        node, index = read
+        value = node.input[index]
+        source = self.stored(value)
+        if value == source and len(self.consumers.get(value, [])) == 1:
+            return value
+        names = {t.name for t in model.graph.initializer} | set(self.producer)
+        name, suffix = f"{node.name or node.output[0]}_param{index}", 0
+        while name in names:
+            suffix += 1
+            name = f"{node.name or node.output[0]}_param{index}_{suffix}"
+        copy = onnx.TensorProto()
+        copy.CopyFrom(model.graph.initializer[self.initializers[source]])
+        copy.name = name
+        model.graph.initializer.append(copy)
+        node.input[index] = name
+        self.changed = True
+        return name
 
 
 def _providers(device: torch.device) -> list[str]:
@@ -190,7 +236,7 @@ class OnnxNetwork(Network):
         """Run a batch of 2 zeros capturing every candidate layer: output shapes, which values
         are per example, the number of classes, and whether the head's input is 2-D."""
         graph = self._graph
-        head = graph.find_head(self.model)
+        head, self._no_head = graph.find_head(self.model)
         candidates = [node for node in graph.nodes if node.op_type in LAYER_OPS]
         values = list(dict.fromkeys([node.output[0] for node in candidates] + ([head.input] if head else [])))
         try:
@@ -213,23 +259,41 @@ class OnnxNetwork(Network):
                 name = graph.layer_name[id(node)]
                 self._layers.append(LayerInfo(name, node.op_type, tuple(int(s) for s in out.shape[1:])))
                 self._values[name], self._inputs[name] = node.output[0], node.input[0]
-        self._head = head if head is not None and self._usable(head, results) else None
+        if head is not None and (problem := self._unusable(head, results)) is not None:
+            head, self._no_head = None, problem
+        self._head = None if head is None else self._owned(head)
         if self._head is not None:
             self._values[head.name], self._inputs[head.name] = head.output, head.input
 
-    def _usable(self, head: _Head, results: dict[str, np.ndarray]) -> bool:
-        """A head whose weights can be read and written: 2-D float weight, bias of one value per
-        class, 2-D input, and an output that is a layer."""
+    def _unusable(self, head: _Head, results: dict[str, np.ndarray]) -> str | None:
+        """Why the head's weights cannot be read and written (None: they can): a 2-D float weight
+        with one row per class, a bias of one value per class, a 2-D input, an output per example."""
         weight = self.model.graph.initializer[self._graph.initializers[head.weight]]
-        if len(weight.dims) != 2 or weight.data_type not in FLOAT_TYPES or head.name not in self._values:
-            return False
+        where = f"the final linear layer {head.name!r}"
+        if len(weight.dims) != 2 or weight.data_type not in FLOAT_TYPES:
+            return f"{where} has a weight of shape {list(weight.dims)}; a 2-D float matrix can be repaired"
+        if head.name not in self._values:
+            return f"{where} does not compute one output per example"
         out_features = weight.dims[0] if head.transposed else weight.dims[1]
-        if out_features != self.num_classes or results[head.input].ndim != 2:
-            return False
-        if head.bias is None:
-            return True
-        bias = self.model.graph.initializer[self._graph.initializers[head.bias]]
-        return bias.data_type in FLOAT_TYPES and int(np.prod(bias.dims)) == out_features
+        if out_features != self.num_classes:
+            return f"{where} has {out_features} outputs for the graph's {self.num_classes} classes"
+        if results[head.input].ndim != 2:
+            return (f"{where} reads a {results[head.input].ndim}-D input ({list(results[head.input].shape[1:])} per "
+                    "example); the repair needs a flat (batch, features) one")
+        if head.bias is not None:
+            bias = self.model.graph.initializer[self._graph.initializers[head.bias]]
+            if bias.data_type not in FLOAT_TYPES or int(np.prod(bias.dims)) != out_features:
+                return f"{where} has a bias of shape {list(bias.dims)} for {out_features} outputs"
+        return None
+
+    def _owned(self, head: _Head) -> _Head:
+        """The head with a weight and bias of its own (`_Graph.own_parameter`), indexes rebuilt if
+        that rewrote the graph."""
+        weight = self._graph.own_parameter(self.model, head.weight_input)
+        bias = None if head.bias_input is None else self._graph.own_parameter(self.model, head.bias_input)
+        if self._graph.changed:
+            self._graph = _Graph(self.model)
+        return replace(head, weight=weight, bias=bias)
 
     @property
     def arch(self) -> dict[str, Any]:
@@ -350,6 +414,9 @@ class OnnxNetwork(Network):
             yield run
 
     # ---- the final layer ----
+
+    def final_layer_problem(self) -> str | None:
+        return self._no_head
 
     def final_layer(self) -> FinalLayer | None:
         head = self._head

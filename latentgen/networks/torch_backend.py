@@ -140,6 +140,13 @@ class TorchNetwork(Network):
         except ValueError:
             return None
 
+    def final_layer_problem(self) -> str | None:
+        try:
+            final_linear(self.module)
+        except ValueError as e:
+            return str(e)
+        return None
+
     def final_layer(self) -> FinalLayer | None:
         found = self._linear()
         if found is None:

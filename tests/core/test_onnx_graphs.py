@@ -80,17 +80,80 @@ def test_matmul_add_head_is_the_final_layer_and_repair_writes_it(tmp_path):
     assert np.array_equal(network.final_weights()[0].numpy(), W2.T)
 
 
-def test_a_graph_without_final_linear_layer_is_probe_only(tmp_path):
-    path = save(hand_model(tail=[helper.make_node("Softmax", ["y0"], ["logits"], name="softmax", axis=1)]),
-                tmp_path / "softmax.onnx")
+@pytest.mark.parametrize("tail", [
+    [helper.make_node("Softmax", ["y0"], ["logits"], name="softmax", axis=1)],
+    [helper.make_node("LogSoftmax", ["y0"], ["logits"], name="log_softmax", axis=1)],
+    [helper.make_node("Cast", ["y0"], ["y1"], to=TensorProto.FLOAT), helper.make_node("Identity", ["y1"], ["logits"])],
+    [helper.make_node("Reshape", ["y0", "shape"], ["logits"], name="reshape")],
+], ids=["softmax", "log_softmax", "cast", "reshape"])
+def test_the_head_is_found_behind_what_follows_it_and_the_repair_keeps_that(tmp_path, tail):
+    model = hand_model(tail=tail)
+    model.graph.initializer.append(numpy_helper.from_array(np.array([-1, 3], np.int64), "shape"))
+    path = save(model, tmp_path / "tail.onnx")
+    info = inspect_upload(path, None)
+    assert info["final_layer"] == "bias" and info["final_layer_problem"] is None
+    network = load_network(path, None)
+    x = torch.from_numpy(RNG.standard_normal((200, 4)).astype(np.float32))
+    hidden = np.maximum(x.numpy() @ W1, 0)
+    labels = np.argmax(hidden @ RNG.standard_normal((6, 3)), axis=1)
+    repaired, _ = repair_last_layer(network, x, labels, device="cpu")
+    out = tmp_path / "repaired.onnx"
+    repaired.save(out)
+    saved = onnx.load(str(out))
+    assert [n.op_type for n in saved.graph.node] == [n.op_type for n in model.graph.node]  # the tail is kept
+    probe = LinearProbe().fit(torch.from_numpy(hidden), labels, num_classes=3)
+    session = ort.InferenceSession(str(out), providers=["CPUExecutionProvider"])
+    assert np.array_equal(session.run(None, {"x": x.numpy()})[0].argmax(1), probe.predict(torch.from_numpy(hidden)))
+
+
+def test_a_head_bias_shared_through_identity_gets_its_own_copy(tmp_path):
+    # exporters de-duplicate equal constants: the head's bias is the hidden Add's, read through Identity
+    V = RNG.standard_normal((4, 3)).astype(np.float32)
+    W = RNG.standard_normal((9, 3)).astype(np.float32)
+    nodes = [helper.make_node("MatMul", ["x", "V"], ["p"]), helper.make_node("Add", ["p", "b"], ["q"]),
+             helper.make_node("Relu", ["q"], ["r"]), helper.make_node("MatMul", ["x", "W1"], ["h0"]),
+             helper.make_node("Relu", ["h0"], ["h"]), helper.make_node("Concat", ["h", "r"], ["hc"], axis=1),
+             helper.make_node("Identity", ["b"], ["b_head"]),
+             helper.make_node("Gemm", ["hc", "W", "b_head"], ["logits"], name="fc")]
+    graph = helper.make_graph(
+        nodes, "shared", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 4])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", 3])],
+        [numpy_helper.from_array(a, n) for a, n in ((V, "V"), (B, "b"), (W1, "W1"), (W, "W"))])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    path = save(model, tmp_path / "shared.onnx")
+    network = load_network(path, None)
+    assert network.final_layer().name == "fc" and np.array_equal(network.final_weights()[1].numpy(), B)
+    x = torch.from_numpy(RNG.standard_normal((200, 4)).astype(np.float32))
+    labels = RNG.integers(0, 3, 200)
+    repaired, report = repair_last_layer(network, x, labels, device="cpu")
+    assert report.bias == "zero"
+    out = tmp_path / "repaired.onnx"
+    repaired.save(out)
+    saved = onnx.load(str(out))
+    arrays = {t.name: numpy_helper.to_array(t) for t in saved.graph.initializer}
+    assert np.array_equal(arrays["b"], B)  # the hidden Add still adds b
+    head = [n for n in saved.graph.node if n.name == "fc"][0]
+    assert head.input[2] not in ("b", "b_head") and np.array_equal(arrays[head.input[2]], np.zeros(3, np.float32))
+    # the rest of the network computes what it did: only the head changed
+    session = ort.InferenceSession(str(out), providers=["CPUExecutionProvider"])
+    h = np.concatenate([np.maximum(x.numpy() @ W1, 0), np.maximum(x.numpy() @ V + B, 0)], axis=1)
+    assert np.allclose(session.run(None, {"x": x.numpy()})[0], h @ arrays["W"], atol=1e-4)
+
+
+def test_a_graph_without_final_linear_layer_is_probe_only_and_says_why(tmp_path):
+    path = save(hand_model(tail=[helper.make_node("Relu", ["y0"], ["logits"], name="last_relu")]),
+                tmp_path / "relu.onnx")
     info = inspect_upload(path, None)
     assert info["final_layer"] is None and info["arch"]["num_classes"] == 3
+    assert "Relu node 'last_relu'" in info["final_layer_problem"]
     network = load_network(path, None)
     x = torch.from_numpy(RNG.standard_normal((40, 4)).astype(np.float32))
     assert extract(network, x, ["relu"], device="cpu")["relu"].shape == (40, 6)  # probing works
     with pytest.raises(NetworkError) as info:
         repair_last_layer(network, x, np.arange(40) % 3, device="cpu")
     assert info.value.code == "no_final_linear" and "can be probed but not repaired" in info.value.message
+    assert "Relu node 'last_relu'" in info.value.message
 
 
 def test_not_onnx_is_refused(tmp_path):

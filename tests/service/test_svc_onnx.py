@@ -207,12 +207,14 @@ def test_refused_onnx_uploads_leave_nothing_behind(client, alice, stack, app, ca
     assert _left_behind(stack, app) == before
 
 
-def test_a_graph_without_final_linear_layer_is_probe_only(client, alice, tmp_path):
-    probe_only = hand_model(tail=[helper.make_node("Softmax", ["y0"], ["logits"], name="softmax", axis=1)])
-    r = _upload(client, alice, probe_only.SerializeToString(), filename="softmax.onnx")
+def test_a_graph_without_final_linear_layer_is_probe_only_and_says_why(client, alice, tmp_path):
+    probe_only = hand_model(tail=[helper.make_node("Relu", ["y0"], ["logits"], name="last_relu")])
+    r = _upload(client, alice, probe_only.SerializeToString(), filename="relu.onnx")
     assert r.status_code == 201, r.text
     model = r.json()
     assert model["final_layer"] is None and model["arch"] == {"name": "onnx", "input_shape": [4], "num_classes": 3}
+    assert "Relu node 'last_relu'" in model["final_layer_problem"]
+    assert client.get(f"/v1/models/{model['id']}", headers=alice).json()["final_layer_problem"] == model["final_layer_problem"]
     rng = np.random.default_rng(0)
     np.savez(tmp_path / "four.npz", x_train=rng.standard_normal((60, 4)).astype(np.float32),
              y_train=np.arange(60) % 3, x_test=rng.standard_normal((30, 4)).astype(np.float32), y_test=np.arange(30) % 3)
@@ -221,6 +223,7 @@ def test_a_graph_without_final_linear_layer_is_probe_only(client, alice, tmp_pat
     r = client.post("/v1/jobs", headers=alice, json={"kind": "repair", **body})
     assert r.status_code == 422 and r.json()["error"]["code"] == "no_final_linear", r.text
     assert r.json()["error"]["field"] == "model_id" and "can still be probed" in r.json()["error"]["message"]
+    assert "Relu node 'last_relu'" in r.json()["error"]["message"]
     job = wait_job(client, alice, client.post("/v1/jobs", headers=alice, json={"kind": "probe", **body}).json()["id"])
     assert job["status"] == "succeeded", job
 

@@ -43,7 +43,8 @@ def run(runner: Runner, job: Job, progress: Progress, tmp: Path) -> Outcome:
     }
     rows = report.candidates + rows
     model_out = OutModel(path=path, arch=arch, layers=described["layers"], final_layer=described["final_layer"],
-                         num_parameters=described["num_parameters"], format=fmt,
+                         final_layer_problem=described["final_layer_problem"], num_parameters=described["num_parameters"],
+                         format=fmt,
                          name=f"{m.name or m.id} grafted at {report.layer} ({report.head} head)")
     arts = [OutArtifact("weights", path.name, "application/octet-stream", path),
             table_artifact(rows, tmp / "graft.csv")]

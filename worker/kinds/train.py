@@ -80,5 +80,7 @@ def run(runner: Runner, job: Job, progress: Progress, tmp: Path) -> Outcome:
             table_artifact(rows, tmp / "history.csv")]
     return Outcome(rows=rows, summary=summary, artifacts=arts,
                    model=OutModel(path=w_path, arch=arch, layers=described["layers"],
-                                  final_layer=described["final_layer"], num_parameters=described["num_parameters"],
+                                  final_layer=described["final_layer"],
+                                  final_layer_problem=described["final_layer_problem"],
+                                  num_parameters=described["num_parameters"],
                                   format=fmt, name=f"{arch['name']} trained by job {job.id}"))

@@ -193,7 +193,8 @@ def create_job(
         elif isinstance(body, (AuditJobCreate, GraftJobCreate)):
             _check_read_out(model, body)
         elif model.final_layer is None:
-            raise ApiError(422, "no_final_linear", f"model {model.id} has no final linear layer feeding its output, "
+            why = f" ({model.final_layer_problem})" if model.final_layer_problem else ""
+            raise ApiError(422, "no_final_linear", f"model {model.id} has no final linear layer feeding its output{why}, "
                            "so there is nothing to repair; it can still be probed", "model_id")
     elif isinstance(body, (TrainJobCreate, MidwayJobCreate)):
         dataset = crud.get_owned(db, Dataset, body.dataset_id, owner.id, "dataset", "dataset_id")

@@ -69,7 +69,8 @@ def create_model(
         created = storage.put(staged)
         model = Model(owner_id=owner.id, name=name, arch=arch, sha256=staged.sha256, size_bytes=staged.size,
                       format=info["format"], num_parameters=info["num_parameters"], layers=info["layers"],
-                      final_layer=info["final_layer"], unwrapped=info["unwrapped"])
+                      final_layer=info["final_layer"], final_layer_problem=info["final_layer_problem"],
+                      unwrapped=info["unwrapped"])
         db.add(model)
         try:
             db.commit()

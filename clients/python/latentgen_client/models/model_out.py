@@ -40,6 +40,7 @@ class ModelOut:
                 repaired (no final linear layer found)
             source_job_id (None | str):
             created_at (datetime.datetime):
+            final_layer_problem (None | str | Unset): why no final linear layer was found (null when there is one)
             unwrapped (list[str] | Unset): how the weights were taken out of what was uploaded: a checkpoint's entry
                 (`state_dict`, `model`…), a wrapper's key prefix (`module.`, `model.`); empty when the file was a plain state
                 dict
@@ -55,6 +56,7 @@ class ModelOut:
     final_layer: None | str
     source_job_id: None | str
     created_at: datetime.datetime
+    final_layer_problem: None | str | Unset = UNSET
     unwrapped: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -87,6 +89,12 @@ class ModelOut:
 
         created_at = self.created_at.isoformat()
 
+        final_layer_problem: None | str | Unset
+        if isinstance(self.final_layer_problem, Unset):
+            final_layer_problem = UNSET
+        else:
+            final_layer_problem = self.final_layer_problem
+
         unwrapped: list[str] | Unset = UNSET
         if not isinstance(self.unwrapped, Unset):
             unwrapped = self.unwrapped
@@ -108,6 +116,8 @@ class ModelOut:
             "source_job_id": source_job_id,
             "created_at": created_at,
         })
+        if final_layer_problem is not UNSET:
+            field_dict["final_layer_problem"] = final_layer_problem
         if unwrapped is not UNSET:
             field_dict["unwrapped"] = unwrapped
 
@@ -166,6 +176,16 @@ class ModelOut:
 
 
 
+        def _parse_final_layer_problem(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        final_layer_problem = _parse_final_layer_problem(d.pop("final_layer_problem", UNSET))
+
+
         unwrapped = cast(list[str], d.pop("unwrapped", UNSET))
 
 
@@ -180,6 +200,7 @@ class ModelOut:
             final_layer=final_layer,
             source_job_id=source_job_id,
             created_at=created_at,
+            final_layer_problem=final_layer_problem,
             unwrapped=unwrapped,
         )
 
