@@ -63,6 +63,8 @@ def forward_batches(model: Network | nn.Module, data, layers, batch_size=256, de
     end. Runs on `device` (CUDA when present unless given)."""
     total = _length(data)
     done = 0
+    if progress:  # the stage shows before the first batch, which can take long (a large network)
+        progress(stage, 0, total)
     with as_network(model).capturing(layers, device) as run:
         for x, y in iter_batches(data, batch_size, labels):
             outputs, logits = run(x)

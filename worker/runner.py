@@ -474,6 +474,7 @@ class Runner:
         """The data set's splits, its training labels, and their summary for the result."""
         progress("loading", 0, 1)
         splits, labels = self.load_labels(ds, self.load_splits(ds))
+        progress("loading", 1, 1)
         return splits, labels, data_summary(splits, labels)
 
     # ------------------------------------------------------------ outputs
