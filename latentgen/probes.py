@@ -370,19 +370,17 @@ class MASCProbe(_SpectralProbe):
         self.k_ = np.array([min(self._k(s.values), len(s.vectors)) if s is not None else 0 for s in spectra],
                            dtype=np.int64)
         self.eigenvalues_ = [s.values.cpu().numpy() if s is not None else np.zeros(0) for s in spectra]
-        self.components_ = [
-            s.vectors[:k].cpu().numpy() if s is not None else torch.zeros(0, dim, dtype=mean.dtype).numpy()
-            for s, k in zip(spectra, self.k_)
-        ]
         # Score with whichever basis is smaller: ‖P_c h‖² = ‖h‖² − ‖Q_c h‖² when the spectrum is
         # complete and the complement Q_c has fewer rows than P_c.
         bases, offsets, signs, owners = [], [], [], []
         self._class_rows = [slice(0, 0)] * len(spectra)  # each class's rows of the joint basis
-        start = 0
+        start, complements = 0, set()
         for c, (s, k) in enumerate(zip(spectra, self.k_)):
             if s is None or k == 0:
                 continue
             use_complement = s.complete and dim - k < k
+            if use_complement:
+                complements.add(c)
             basis = s.vectors[k:] if use_complement else s.vectors[:k]
             self._class_rows[c], start = slice(start, start + len(basis)), start + len(basis)
             bases.append(basis)
@@ -394,6 +392,12 @@ class MASCProbe(_SpectralProbe):
         basis = torch.cat(bases) if bases else torch.zeros(0, dim, dtype=mean.dtype, device=device)
         owner = torch.cat(owners) if owners else torch.zeros(0, dtype=torch.int64, device=device)
         self._basis = basis
+        # P_c as views of the joint basis where it holds P_c itself: each basis is stored once
+        self.components_ = [
+            (s.vectors[:k] if c in complements else basis[self._class_rows[c]]).cpu().numpy() if k
+            else torch.zeros(0, dim, dtype=mean.dtype).numpy()
+            for c, (s, k) in enumerate(zip(spectra, self.k_))
+        ]
         self._membership = torch.zeros(len(basis), num_classes, dtype=basis.dtype, device=device)
         self._membership[torch.arange(len(basis), device=device), owner] = 1.0
         fitted = [c for c, k in enumerate(self.k_) if k > 0]
