@@ -18,6 +18,7 @@ from latentgen.sources import DIGITS_TEST_SIZE
 
 SOURCES = ("npz", "mnist", "fashion_mnist", "cifar10", "cifar100", "digits", "imagefolder")
 NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
+VALIDATION_KEYS = ("x_val", "y_val")  # optional
 
 
 class DataError(ValueError):
@@ -30,6 +31,9 @@ class Splits:
     y_train: torch.Tensor
     x_test: torch.Tensor
     y_test: torch.Tensor
+    # examples held out of the model's training, for choices (an npz's x_val, y_val), or None
+    x_val: torch.Tensor | None = None
+    y_val: torch.Tensor | None = None
 
     @property
     def num_classes(self) -> int:
@@ -42,7 +46,8 @@ class Splits:
     def subset(self, n_train: int | None = None, n_test: int | None = None) -> "Splits":
         """The first `n_train` training and `n_test` test examples (official order kept)."""
         return Splits(
-            self.x_train[:n_train], self.y_train[:n_train], self.x_test[:n_test], self.y_test[:n_test]
+            self.x_train[:n_train], self.y_train[:n_train], self.x_test[:n_test], self.y_test[:n_test],
+            self.x_val, self.y_val,
         )
 
 
@@ -84,24 +89,29 @@ def _labels(y: np.ndarray, name: str, n: int) -> torch.Tensor:
     return torch.as_tensor(y.astype(np.int64))
 
 
-def from_arrays(x_train, y_train, x_test, y_test) -> Splits:
-    """Validate and normalise raw arrays into `Splits`."""
-    x_train, x_test = to_nchw(np.asarray(x_train)), to_nchw(np.asarray(x_test))
-    if x_train.shape[1:] != x_test.shape[1:]:
-        raise DataError(f"x_train examples have shape {x_train.shape[1:]} but x_test {x_test.shape[1:]}")
-    for name, x in (("x_train", x_train), ("x_test", x_test)):
+def from_arrays(x_train, y_train, x_test, y_test, x_val=None, y_val=None) -> Splits:
+    """Validate and normalise raw arrays into `Splits` (with a validation split when x_val and
+    y_val are given)."""
+    if (x_val is None) != (y_val is None):
+        raise DataError("x_val and y_val go together: give both or neither")
+    xs = {"x_train": x_train, "x_test": x_test, **({} if x_val is None else {"x_val": x_val})}
+    xs = {name: to_nchw(np.asarray(x)) for name, x in xs.items()}
+    for name, x in xs.items():
+        if x.shape[1:] != xs["x_train"].shape[1:]:
+            raise DataError(f"x_train examples have shape {xs['x_train'].shape[1:]} but {name} {x.shape[1:]}")
         if not (x.dtype == np.uint8 or np.issubdtype(x.dtype, np.floating)):
             raise DataError(f"{name} must be uint8 or floating point, got dtype {x.dtype}")
         if x.shape[0] == 0:
             raise DataError(f"{name} is empty")
-    return Splits(
-        normalize(x_train), _labels(np.asarray(y_train), "y_train", x_train.shape[0]),
-        normalize(x_test), _labels(np.asarray(y_test), "y_test", x_test.shape[0]),
-    )
+    labels = {"y_train": y_train, "y_test": y_test, "y_val": y_val}
+    split = {name: (normalize(x), _labels(np.asarray(labels["y" + name[1:]]), "y" + name[1:], x.shape[0]))
+             for name, x in xs.items()}
+    return Splits(*split["x_train"], *split["x_test"], *split.get("x_val", (None, None)))
 
 
 def load_npz(path: str | Path) -> Splits:
-    """An .npz with arrays x_train, y_train, x_test, y_test (never unpickled)."""
+    """An .npz with arrays x_train, y_train, x_test, y_test, and optionally x_val, y_val:
+    examples held out of the model's training (never unpickled)."""
     path = Path(path)
     if not path.is_file():
         raise DataError(f"npz file not found: {path}")
@@ -110,7 +120,7 @@ def load_npz(path: str | Path) -> Splits:
             missing = [k for k in NPZ_KEYS if k not in archive.files]
             if missing:
                 raise DataError(f"npz is missing arrays {missing}; it must hold {list(NPZ_KEYS)}")
-            arrays = {k: archive[k] for k in NPZ_KEYS}
+            arrays = {k: archive[k] for k in NPZ_KEYS + VALIDATION_KEYS if k in archive.files}
     except DataError:
         raise
     except (ValueError, OSError) as exc:

@@ -24,6 +24,7 @@ import numpy as np
 from .errors import ApiError
 
 NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
+VALIDATION_KEYS = ("x_val", "y_val")  # optional: examples held out of the model's training
 # how many times its stored size an image member may inflate to: real images compress a few times
 # (MNIST's about 8); a bomb of zeros about 1000. Labels need no limit: no more of them than images
 MAX_INFLATION = 100
@@ -192,8 +193,9 @@ def _read_array(zf: zipfile.ZipFile, member: str, key: str, field: str, max_valu
 
 
 def inspect_npz(path: Path, field: str = "file", max_values: int = 4_000_000_000) -> dict[str, Any]:
-    """Check an uploaded dataset npz; return {n_train, n_test, sample_shape, num_features, num_classes}.
-    Images must be finite real numbers; labels non-negative integers, one per image."""
+    """Check an uploaded dataset npz; return {n_train, n_test, n_val, sample_shape, num_features,
+    num_classes} (n_val: the optional x_val, y_val pair's size, else 0). Images must be finite real
+    numbers; labels non-negative integers, one per image."""
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as e:
@@ -205,10 +207,13 @@ def inspect_npz(path: Path, field: str = "file", max_values: int = 4_000_000_000
             raise ApiError(422, "invalid_dataset",
                            f"npz lacks arrays {missing}; expected x_train, y_train, x_test, y_test",
                            field, missing=missing)
+        if (VALIDATION_KEYS[0] in names) != (VALIDATION_KEYS[1] in names):
+            raise ApiError(422, "invalid_dataset", "x_val and y_val go together: the npz holds only one of them", field)
+        pairs = [("x_train", "y_train"), ("x_test", "y_test")] + ([VALIDATION_KEYS] if "x_val" in names else [])
         shapes: dict[str, tuple[int, ...]] = {}
         labels: dict[str, tuple[tuple[int, ...], np.dtype, _Extremes]] = {}
         try:
-            for k in ("x_train", "x_test"):
+            for k, _ in pairs:
 
                 def finite(values: np.ndarray, k: str = k) -> None:
                     if values.dtype.kind == "f" and not np.isfinite(values).all():
@@ -219,26 +224,28 @@ def inspect_npz(path: Path, field: str = "file", max_values: int = 4_000_000_000
                     raise ApiError(422, "invalid_dataset",
                                    f"{k} must be (N, D), (N, H, W) or (N, C, H, W)/(N, H, W, C); got {list(shape)}", field)
                 shapes[k] = shape
-            for x, y in (("x_train", "y_train"), ("x_test", "y_test")):
+            for x, y in pairs:
                 extremes = _Extremes()
                 # labels: no more values than images, streamed like them
                 shape, dtype = _read_array(zf, names[y], y, field, shapes[x][0], extremes)
                 labels[y] = shape, dtype, extremes
         except (zipfile.BadZipFile, EOFError, OSError) as e:
             raise ApiError(422, "invalid_dataset", f"the npz archive is damaged: {e}", field) from e
-    if shapes["x_train"][1:] != shapes["x_test"][1:]:
-        raise ApiError(422, "invalid_dataset",
-                       f"x_train and x_test sample shapes differ: {list(shapes['x_train'][1:])} vs {list(shapes['x_test'][1:])}", field)
-    for x, y in (("x_train", "y_train"), ("x_test", "y_test")):
+    for x, _ in pairs[1:]:
+        if shapes["x_train"][1:] != shapes[x][1:]:
+            raise ApiError(422, "invalid_dataset", f"x_train and {x} sample shapes differ: "
+                           f"{list(shapes['x_train'][1:])} vs {list(shapes[x][1:])}", field)
+    for x, y in pairs:
         shape, dtype, extremes = labels[y]
         _labels_ok(shape, dtype, extremes.least, y, field)
         if shapes[x][0] != shape[0]:
             raise ApiError(422, "invalid_dataset",
                            f"{x} has {shapes[x][0]} samples but its labels have {shape[0]}", field)
-    k = max(labels["y_train"][2].greatest or 0, labels["y_test"][2].greatest or 0) + 1
+    k = max(labels[y][2].greatest or 0 for _, y in pairs) + 1
     return {
         "n_train": int(shapes["x_train"][0]),
         "n_test": int(shapes["x_test"][0]),
+        "n_val": int(shapes["x_val"][0]) if "x_val" in shapes else 0,
         "sample_shape": list(shapes["x_train"][1:]),
         "num_features": math.prod(shapes["x_train"][1:]),
         "num_classes": k,

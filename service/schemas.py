@@ -289,6 +289,8 @@ class DatasetInfo(BaseModel):
     """What is known of the data before a worker loads it (from an uploaded npz's headers)."""
     n_train: int | None = None
     n_test: int | None = None
+    n_val: int | None = Field(default=None, description="examples of the npz's x_val, y_val: held out of the "
+                              "model's training, they make every choice of a job that gives no params.validation")
     sample_shape: list[int] | None = None
     num_features: int | None = None
     num_classes: int | None = None

@@ -437,7 +437,8 @@ class Runner:
         examples the model never saw (its training inputs and labels); `indices`, training examples
         held out of the model's training; {fraction, seed}, a split carved from the n training
         examples. By default the split the model's (or the dynamics job's) train job held out of
-        training on this data set, else 10% with seed 0."""
+        training on this data set, else the data set's own validation examples (an npz's x_val,
+        y_val), else 10% with seed 0."""
         from latentgen.validation import DEFAULT_FRACTION, DEFAULT_SEED, Validation
 
         options = job.params.get("validation")
@@ -447,6 +448,12 @@ class Runner:
                 src = s.get(Job, train_job_id)
             if src is not None and src.kind == "train" and src.dataset_id == job.dataset_id and src.params.get("hold_out"):
                 options = src.params.get("validation")
+        if options is None and job.dataset_id is not None:
+            with self.sessions() as s:
+                ds = s.get(Dataset, job.dataset_id)
+            if ds is not None and (ds.info or {}).get("n_val"):  # the data set's own held-out examples
+                splits = self.load_splits(ds)
+                return Validation.external(splits.x_val, splits.y_val.numpy(), n, f"{ds.id}:validation")
         options = options or {}
         if options.get("dataset_id"):
             with self.sessions() as s:

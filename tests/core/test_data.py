@@ -42,6 +42,24 @@ def test_npz_is_normalised_to_nchw_with_mean_half_std_half(tmp_path):
     assert splits.num_classes == 3 and splits.input_shape == (1, 2, 2)
 
 
+def test_npz_validation_arrays_are_loaded_beside_the_splits_and_kept_by_subset(tmp_path):
+    x = np.arange(5 * 4, dtype=np.uint8).reshape(5, 4)
+    path = tmp_path / "v.npz"
+    np.savez(path, x_train=x, y_train=np.arange(5) % 2, x_test=x[:2], y_test=np.array([0, 1]),
+             x_val=x[:3] * 2, y_val=np.array([1, 0, 1]))
+    splits = load_npz(path)
+    assert splits.x_val.shape == (3, 4) and splits.y_val.tolist() == [1, 0, 1]
+    assert torch.allclose(splits.x_val, (torch.from_numpy(x[:3] * 2).float() / 255 - 0.5) / 0.5)
+    assert splits.subset(2, 1).x_val is splits.x_val
+    np.savez(path, x_train=x, y_train=np.arange(5) % 2, x_test=x[:2], y_test=np.array([0, 1]), x_val=x[:3])
+    with pytest.raises(DataError, match="x_val and y_val go together"):
+        load_npz(path)
+    np.savez(path, x_train=x, y_train=np.arange(5) % 2, x_test=x[:2], y_test=np.array([0, 1]),
+             x_val=np.zeros((3, 5), np.uint8), y_val=np.zeros(3, int))
+    with pytest.raises(DataError, match="x_val"):
+        load_npz(path)
+
+
 def test_npz_channels_last_images_become_channels_first(tmp_path):
     x = np.zeros((4, 32, 32, 3), dtype=np.uint8)
     path = tmp_path / "c.npz"

@@ -203,6 +203,29 @@ def test_held_out_data_makes_every_choice(client, alice, model, dataset, held_ou
             assert len(res["rows"]) == 1000  # every training example is still audited
 
 
+def test_an_npz_with_its_own_validation_arrays_makes_the_choice_by_default(client, alice, model, mnist_small,
+                                                                          tmp_path):
+    """x_val, y_val in the data set's npz: held-out examples every job chooses on when it gives no
+    params.validation."""
+    from svc_helpers import MNIST, upload_dataset
+
+    with np.load(mnist_small) as small, np.load(MNIST) as z:
+        arrays = {**{k: small[k] for k in small.files}, "x_val": z["x_train"][1000:1300], "y_val": z["y_train"][1000:1300]}
+    np.savez(tmp_path / "with_val.npz", **arrays)
+    r = upload_dataset(client, alice, tmp_path / "with_val.npz")
+    assert r.status_code == 201, r.text
+    data = r.json()
+    assert data["info"]["n_val"] == 300 and data["info"]["n_train"] == 1000
+    _job, res = run_job(client, alice, {"kind": "probe", "model_id": model["id"], "dataset_id": data["id"],
+                                        "params": {"probes": ["linear"], "layers": ["fc1", "fc2"]}})
+    info = res["summary"]["validation"]
+    assert info["source"] == "held-out data" and info["dataset_id"] == f"{data['id']}:validation", info
+    assert info["n_val"] == 300 and info["labels"] == "the held-out examples' own labels"
+    np.savez(tmp_path / "half.npz", **{k: v for k, v in arrays.items() if k != "y_val"})
+    r = upload_dataset(client, alice, tmp_path / "half.npz")
+    assert r.status_code == 422 and "x_val and y_val go together" in r.json()["error"]["message"], r.text
+
+
 def test_training_indices_held_out_make_the_choice(client, alice, model, dataset):
     _job, res = run_job(client, alice, {"kind": "probe", "model_id": model["id"], "dataset_id": dataset["id"],
                                         "params": {"probes": ["linear"], "validation": {"indices": list(range(0, 1000, 4))}}})

@@ -29,6 +29,8 @@ class DatasetInfo:
         Attributes:
             n_train (int | None | Unset):
             n_test (int | None | Unset):
+            n_val (int | None | Unset): examples of the npz's x_val, y_val: held out of the model's training, they make
+                every choice of a job that gives no params.validation
             sample_shape (list[int] | None | Unset):
             num_features (int | None | Unset):
             num_classes (int | None | Unset):
@@ -37,6 +39,7 @@ class DatasetInfo:
 
     n_train: int | None | Unset = UNSET
     n_test: int | None | Unset = UNSET
+    n_val: int | None | Unset = UNSET
     sample_shape: list[int] | None | Unset = UNSET
     num_features: int | None | Unset = UNSET
     num_classes: int | None | Unset = UNSET
@@ -60,6 +63,12 @@ class DatasetInfo:
             n_test = UNSET
         else:
             n_test = self.n_test
+
+        n_val: int | None | Unset
+        if isinstance(self.n_val, Unset):
+            n_val = UNSET
+        else:
+            n_val = self.n_val
 
         sample_shape: list[int] | None | Unset
         if isinstance(self.sample_shape, Unset):
@@ -100,6 +109,8 @@ class DatasetInfo:
             field_dict["n_train"] = n_train
         if n_test is not UNSET:
             field_dict["n_test"] = n_test
+        if n_val is not UNSET:
+            field_dict["n_val"] = n_val
         if sample_shape is not UNSET:
             field_dict["sample_shape"] = sample_shape
         if num_features is not UNSET:
@@ -135,6 +146,16 @@ class DatasetInfo:
             return cast(int | None | Unset, data)
 
         n_test = _parse_n_test(d.pop("n_test", UNSET))
+
+
+        def _parse_n_val(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        n_val = _parse_n_val(d.pop("n_val", UNSET))
 
 
         def _parse_sample_shape(data: object) -> list[int] | None | Unset:
@@ -198,6 +219,7 @@ class DatasetInfo:
         dataset_info = cls(
             n_train=n_train,
             n_test=n_test,
+            n_val=n_val,
             sample_shape=sample_shape,
             num_features=num_features,
             num_classes=num_classes,
