@@ -41,10 +41,12 @@ def fit_probes_leaving_out(model: Network | nn.Module, x_train: torch.Tensor, tr
                            probe_options: Mapping[str, dict] | None = None, num_classes: int | None = None,
                            batch_size: int = 256, device=None, progress: Progress | None = None,
                            memory_budget: int | None = None
-                           ) -> tuple[dict[tuple[str, str], object], dict[tuple[str, str], object]]:
-    """`fit_probes` twice from one pass over `x_train`: on every example, and on those outside
-    `held` (a boolean mask, e.g. a validation split). The statistics are accumulated per class
-    and group, so the fit without the held examples costs no second forward pass."""
+                           ) -> tuple[dict[tuple[str, str], object], dict[tuple[str, str], np.ndarray]]:
+    """`fit_probes` on every example, and the predictions on the `held` examples (a boolean mask,
+    e.g. a validation split) of the same probes fitted without them, keyed by (layer, probe) and
+    ("model", "model") for the network's own: all from the same passes over `x_train`. The
+    statistics are accumulated per class and group and the held examples' features kept aside, so
+    the fit without them costs no forward pass, and its probes are dropped once they have predicted."""
     return _fit(model, x_train, train_labels, held, layers, probes, probe_options, num_classes, batch_size, device,
                 progress, memory_budget)
 
@@ -62,9 +64,10 @@ def _fit(model, x_train, train_labels, held, layers, probes, probe_options, num_
     groups = 1 if held is None else 2
     # held examples counted as classes K..2K−1: each group's statistics from the same pass
     grouped = train_labels if held is None else train_labels + num_classes * np.asarray(held, dtype=np.int64)
-    kept = None if held is None else np.flatnonzero(~np.asarray(held, dtype=bool))
+    held = None if held is None else np.asarray(held, dtype=bool)
+    kept = None if held is None else np.flatnonzero(~held)
     fitted: dict[tuple[str, str], object] = {}
-    without: dict[tuple[str, str], object] | None = None if held is None else {}
+    on_held: dict[tuple[str, str], np.ndarray] | None = None if held is None else {}
     total = len(layers) * len(probes) * groups
 
     def fit_one(data, layer: str, name: str, rows: np.ndarray | None):
@@ -77,35 +80,46 @@ def _fit(model, x_train, train_labels, held, layers, probes, probe_options, num_
         return probe.fit(data[rows], train_labels[rows], num_classes=num_classes)
 
     for group in plan_passes(layers, dims, len(x_train), num_classes, streamed, memory_budget, groups):
-        collected = _collect(model, x_train, grouped, group, streamed, groups * num_classes, batch_size, device,
-                             progress)
+        collected, held_features, model_on_held = _collect(model, x_train, grouped, group, streamed,
+                                                           groups * num_classes, batch_size, device, progress, held)
+        if on_held is not None:
+            on_held[(MODEL, MODEL)] = model_on_held
         for layer in group:
             data = collected.pop(layer)  # freed once its probes are fitted
-            if without is not None:
+            if on_held is not None:
+                features = held_features.pop(layer) if streamed[layer] else data[torch.from_numpy(np.flatnonzero(held))]
                 for name in probes:
-                    without[(layer, name)] = fit_one(data, layer, name, kept)
+                    on_held[(layer, name)] = np.asarray(fit_one(data, layer, name, kept).predict(features))
                     if progress:
-                        progress("fit", len(fitted) + len(without), total)
+                        progress("fit", len(fitted) + len(on_held) - 1, total)
                 if streamed[layer]:  # the held examples' statistics added to the others', in place
                     others = data.classes(0, num_classes)
                     others += data.classes(num_classes, 2 * num_classes)
             for name in probes:
                 fitted[(layer, name)] = fit_one(data, layer, name, None)
                 if progress:
-                    progress("fit", len(fitted) + len(without or ()), total)
+                    progress("fit", len(fitted) + max(len(on_held or ()) - 1, 0), total)
             del data
-    return fitted, without
+    return fitted, on_held
 
 
 def _collect(model, x_train, labels: np.ndarray, layers: Sequence[str], streamed: Mapping[str, bool],
-             num_classes: int, batch_size: int, device, progress) -> dict[str, object]:
+             num_classes: int, batch_size: int, device, progress, held: np.ndarray | None):
     """One forward pass over `x_train`: per layer, class statistics (streamed layers) or the
-    activations (float32, on the CPU)."""
+    activations (float32, on the CPU); with `held` (a mask), also the streamed layers' features of
+    the held examples and the network's predictions on them."""
     stats: dict[str, ClassStatistics] = {}
     chunks: dict[str, list[torch.Tensor]] = {layer: [] for layer in layers if not streamed[layer]}
+    held_chunks: dict[str, list[torch.Tensor]] = {layer: [] for layer in layers if streamed[layer]}
+    predicted: list[np.ndarray] = []
     stage = "statistics" if any(streamed[layer] for layer in layers) else "extract"
-    for outputs, _logits, y in forward_batches(model, x_train, layers, batch_size, device,
-                                               labels=torch.as_tensor(labels), progress=progress, stage=stage):
+    start = 0
+    for outputs, logits, y in forward_batches(model, x_train, layers, batch_size, device,
+                                              labels=torch.as_tensor(labels), progress=progress, stage=stage):
+        rows = None if held is None else torch.as_tensor(np.flatnonzero(held[start:start + len(y)]))
+        start += len(y)
+        if rows is not None:
+            predicted.append(logits.argmax(1).cpu().numpy()[rows.numpy()])
         for layer, h in outputs.items():
             if layer in chunks:
                 chunks[layer].append(h.cpu())
@@ -113,7 +127,11 @@ def _collect(model, x_train, labels: np.ndarray, layers: Sequence[str], streamed
             if layer not in stats:
                 stats[layer] = ClassStatistics(num_classes, h.shape[1], device=h.device)
             stats[layer].update(h, y)
-    return {**stats, **{layer: torch.cat(parts) for layer, parts in chunks.items()}}
+            if rows is not None:
+                held_chunks[layer].append(h.index_select(0, rows.to(h.device)).cpu())
+    data = {**stats, **{layer: torch.cat(parts) for layer, parts in chunks.items()}}
+    held_features = {layer: torch.cat(parts) for layer, parts in held_chunks.items()} if held is not None else {}
+    return data, held_features, (np.concatenate(predicted) if predicted else None)
 
 
 def fit_from_statistics(stats: Mapping[str, ClassStatistics], probes: Sequence[str],

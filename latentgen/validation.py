@@ -305,24 +305,29 @@ def probe_rows(model: Network | nn.Module, splits: Splits, labels: CorruptedLabe
     layers = as_network(model).default_probe_layers() if layers is None else list(layers)
     options = dict(probe_options=probe_options, num_classes=num_classes, batch_size=batch_size, device=device,
                    progress=progress, memory_budget=memory_budget)
-    if val.held_out is None:
-        fitted, without = fit_probes_leaving_out(model, splits.x_train, labels.labels, val.mask, layers, probes,
-                                                 **options)
-    else:  # held-out data: every training example is fitted, once
-        fitted = without = fit_probes(model, splits.x_train, labels.labels, layers, probes, **options)
+    if val.held_out is not None:  # held-out data: every training example is fitted, once
+        fitted = fit_probes(model, splits.x_train, labels.labels, layers, probes, **options)
+        return (score_probes(model, splits, labels, fitted, batch_size, device, progress)
+                + validation_scores(model, splits, labels, val, fitted, batch_size, device, progress))
+    fitted, on_held = fit_probes_leaving_out(model, splits.x_train, labels.labels, val.mask, layers, probes, **options)
     return (score_probes(model, splits, labels, fitted, batch_size, device, progress)
-            + validation_scores(model, splits, labels, val, without, batch_size, device, progress))
+            + _validation_rows(on_held, val.targets(labels.labels), num_classes))
 
 
 def validation_scores(model: nn.Module, splits: Splits, labels: CorruptedLabels, val: "Validation",
                       fitted: Mapping[tuple[str, str], object], batch_size: int = 256, device=None,
                       progress: Progress | None = None) -> list[dict]:
     """`probe_rows`' validation rows for probes already fitted on the training examples outside `val`."""
-    targets = val.targets(labels.labels)
     predicted = predict_probes(model, val.inputs(splits.x_train), fitted, batch_size, device, progress,
                                "predict_validation")
-    num_classes = max(splits.num_classes, int(labels.labels.max()) + 1)
-    ceiling = noise_ceiling({k: predicted[k] for k in fitted}, targets, num_classes)
+    return _validation_rows(predicted, val.targets(labels.labels), max(splits.num_classes, int(labels.labels.max()) + 1))
+
+
+def _validation_rows(predicted: Mapping[tuple[str, str], np.ndarray], targets: np.ndarray, num_classes: int) -> list[dict]:
+    """val_acc rows of the network's own predictions on the validation examples (key ("model",
+    "model"), first) and of each probe's, then the noise ceiling the probes' predictions give."""
+    probes = {k: pred for k, pred in predicted.items() if k != (MODEL, MODEL)}
+    ceiling = noise_ceiling(probes, targets, num_classes)
     return [{"layer": layer, "probe": probe, "metric": "val_acc", "value": float(np.mean(pred == targets))}
-            for (layer, probe), pred in [((MODEL, MODEL), predicted[(MODEL, MODEL)]), *((k, predicted[k]) for k in fitted)]
+            for (layer, probe), pred in [((MODEL, MODEL), predicted[(MODEL, MODEL)]), *probes.items()]
             ] + [{"layer": MODEL, "probe": MODEL, "metric": NOISE_CEILING, "value": ceiling}]

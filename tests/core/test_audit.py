@@ -211,24 +211,26 @@ def test_graft_refuses_a_network_that_is_not_a_chain(setup):
         graft(Residual(), splits.x_train, labels.labels, layer="b", head="linear", device="cpu")
 
 
-def test_the_fits_with_and_without_the_split_from_one_pass_are_the_separate_fits(setup):
+def test_the_fits_with_and_without_the_split_from_the_same_passes_are_the_separate_fits(setup):
     splits, labels, network = setup
     val, probes, layers = Validation.carve(N, 0.25, seed=1), ["masc", "linear"], ["0", "5"]
     # the input layer's activations are kept, the logits' class statistics streamed
     assert not streams_statistics(64, 10, N, probes) and streams_statistics(10, 10, N, probes)
-    fitted, without = fit_probes_leaving_out(network, splits.x_train, labels.labels, val.mask, layers, probes,
-                                             num_classes=10, device="cpu")
+    fitted, on_held = fit_probes_leaving_out(network, splits.x_train, labels.labels, val.mask, layers, probes,
+                                             num_classes=10, device="cpu", memory_budget=1)  # a pass per layer
     every = fit_probes(network, splits.x_train, labels.labels, layers, probes, num_classes=10, device="cpu")
     keep = val.fit_indices
     rest = fit_probes(network, splits.x_train[keep], labels.labels[keep], layers, probes, num_classes=10, device="cpu")
     H = extract(network, splits.x_test, layers, device="cpu")
-    assert set(fitted) == set(without) == set(every) == {(layer, p) for layer in layers for p in probes}
+    H_held = extract(network, splits.x_train[val.indices], layers, device="cpu")
+    assert set(fitted) == set(every) == {(layer, p) for layer in layers for p in probes}
+    assert set(on_held) == set(every) | {("model", "model")}
     for (layer, p), probe in every.items():
         assert np.array_equal(fitted[(layer, p)].predict(H[layer]), probe.predict(H[layer]))
-        assert np.array_equal(without[(layer, p)].predict(H[layer]), rest[(layer, p)].predict(H[layer]))
+        assert np.array_equal(on_held[(layer, p)], rest[(layer, p)].predict(H_held[layer]))
         if p == "masc":
-            assert without[(layer, p)].k_.tolist() == rest[(layer, p)].k_.tolist()
             assert fitted[(layer, p)].k_.tolist() == probe.k_.tolist()
+    assert np.array_equal(on_held[("model", "model")], predict(network, splits.x_train[val.indices], device="cpu"))
 
 
 def test_validation_is_one_seeded_split_and_selection_reports_the_oracle(setup):
