@@ -20,6 +20,16 @@ MNIST = Path(os.environ.get("LATENTGEN_TEST_MNIST", ROOT.parent / "shared" / "da
 N_TRAIN = 5000
 
 
+def bench_module(name: str):
+    """A script of bench/ imported as a module (its short modes run in tests)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture(scope="session")
 def mnist():
     """All of real MNIST as `Splits` (normalised), or a skip when the file is absent."""

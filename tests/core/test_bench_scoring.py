@@ -1,19 +1,11 @@
 """bench/scoring.py's short mode on real CIFAR-10 activations (random-init ResNet-18): the default
 scoring's predictions are float64's at every layer and probe, whatever float32 alone would give."""
 
-import sys
-from pathlib import Path
-
-BENCH = Path(__file__).resolve().parents[2] / "bench"
+from tests.core.conftest import bench_module
 
 
 def test_quick_scoring_bench_predicts_as_float64():
-    sys.path.insert(0, str(BENCH))
-    try:
-        import scoring
-    finally:
-        sys.path.remove(str(BENCH))
-    results = scoring.main(["--quick"])
+    results = bench_module("scoring").main(["--quick"])
     assert [(r["layer"], r["probe"]) for r in results] == [
         ("layer3", "MASCProbe"), ("layer3", "LinearProbe"), ("layer4", "MASCProbe"), ("layer4", "LinearProbe")]
     assert all(r["same_as_float64"] for r in results)
