@@ -68,7 +68,7 @@ def _fit(model, x_train, train_labels, held, layers, probes, probe_options, num_
     kept = None if held is None else np.flatnonzero(~held)
     fitted: dict[tuple[str, str], object] = {}
     on_held: dict[tuple[str, str], np.ndarray] | None = None if held is None else {}
-    total = len(layers) * len(probes) * groups
+    total, done = len(layers) * len(probes) * groups, 0
 
     def fit_one(data, layer: str, name: str, rows: np.ndarray | None):
         """A probe on the layer's examples outside the held ones (`rows`), or on all (None)."""
@@ -90,15 +90,17 @@ def _fit(model, x_train, train_labels, held, layers, probes, probe_options, num_
                 features = held_features.pop(layer) if streamed[layer] else data[torch.from_numpy(np.flatnonzero(held))]
                 for name in probes:
                     on_held[(layer, name)] = np.asarray(fit_one(data, layer, name, kept).predict(features))
+                    done += 1
                     if progress:
-                        progress("fit", len(fitted) + len(on_held) - 1, total)
+                        progress("fit", done, total)
                 if streamed[layer]:  # the held examples' statistics added to the others', in place
                     others = data.classes(0, num_classes)
                     others += data.classes(num_classes, 2 * num_classes)
             for name in probes:
                 fitted[(layer, name)] = fit_one(data, layer, name, None)
+                done += 1
                 if progress:
-                    progress("fit", len(fitted) + max(len(on_held or ()) - 1, 0), total)
+                    progress("fit", done, total)
             del data
     return fitted, on_held
 
