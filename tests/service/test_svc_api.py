@@ -339,7 +339,7 @@ def test_other_owners_get_404(client, alice, bob, model, dataset):
 def test_dataset_upload_records_its_shape(dataset, mnist_small):
     assert dataset["source"] == "npz"
     assert dataset["labels"] == {"kind": "corruption", "p": P, "seed": SEED}
-    assert dataset["info"] == {"n_train": 1000, "n_test": 500, "sample_shape": [28, 28],
+    assert dataset["info"] == {"n_train": 1000, "n_test": 500, "n_val": 0, "sample_shape": [28, 28],
                                "num_features": 784, "num_classes": 10, "options": None}
     assert dataset["sha256"] == sha256_bytes(mnist_small.read_bytes())
 
