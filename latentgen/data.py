@@ -1,8 +1,11 @@
 """Data sources, loaded whole into memory as normalised tensors.
 
-Every loader returns `Splits` with inputs scaled to [0, 1] and then normalised with mean 0.5 and
-std 0.5 per channel (METHOD.md §9), images as N×C×H×W float32, labels int64. Nothing is ever
-downloaded: a missing source is a `DataError` naming the files that were expected.
+Every loader returns `Splits` of float32 inputs, images as N×C×H×W, labels int64, prepared by a
+stated `Preprocessing`: uint8 values are divided by 255, then each channel is standardised with a
+mean and std. The named sources use the paper's mean 0.5 and std 0.5 (METHOD.md §9); an npz uses
+them for uint8 images and takes floating-point inputs as they are, unless told otherwise: floats are
+never rescaled on a guess. Nothing is ever downloaded: a missing source is a `DataError` naming the
+files that were expected.
 """
 
 from __future__ import annotations
@@ -14,15 +17,12 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from latentgen.inputs import PAPER_PREPROCESSING, DataError, Preprocessing, default_preprocessing, to_nchw
 from latentgen.sources import DIGITS_TEST_SIZE
 
 SOURCES = ("npz", "mnist", "fashion_mnist", "cifar10", "cifar100", "digits", "imagefolder")
 NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
 VALIDATION_KEYS = ("x_val", "y_val")  # optional
-
-
-class DataError(ValueError):
-    """A data source is missing or malformed; the message names what was expected."""
 
 
 @dataclass
@@ -51,34 +51,6 @@ class Splits:
         )
 
 
-def normalize(x: np.ndarray | torch.Tensor) -> torch.Tensor:
-    """Scale to [0, 1] (uint8 by 255; floats are taken to be in [0, 1] already), then
-    normalise with mean 0.5 and std 0.5."""
-    x = torch.as_tensor(np.asarray(x))
-    x = x.float() / 255.0 if x.dtype == torch.uint8 else x.float()
-    return (x - 0.5) / 0.5
-
-
-def nchw_shape(shape: tuple[int, ...]) -> tuple[int, ...]:
-    """The shape `to_nchw` gives inputs of this shape: N×H×W → N×1×H×W; N×H×W×C (C in 1, 3) →
-    N×C×H×W; N×C×H×W and N×F are kept."""
-    if len(shape) == 3:
-        return (shape[0], 1, *shape[1:])
-    if len(shape) == 4 and shape[-1] in (1, 3) and shape[1] not in (1, 3):
-        return (shape[0], shape[3], shape[1], shape[2])
-    if len(shape) in (2, 4):
-        return tuple(shape)
-    raise DataError(f"inputs must be N×F, N×H×W, N×H×W×C or N×C×H×W, got shape {tuple(shape)}")
-
-
-def to_nchw(x: np.ndarray) -> np.ndarray:
-    """`x` in the layout `nchw_shape` says."""
-    shape = nchw_shape(x.shape)
-    if x.ndim == 3:
-        return x[:, None]
-    return np.ascontiguousarray(x.transpose(0, 3, 1, 2)) if shape != x.shape else x
-
-
 def _labels(y: np.ndarray, name: str, n: int) -> torch.Tensor:
     if y.ndim != 1 or y.shape[0] != n:
         raise DataError(f"{name} must be a vector of {n} labels, got shape {y.shape}")
@@ -89,9 +61,10 @@ def _labels(y: np.ndarray, name: str, n: int) -> torch.Tensor:
     return torch.as_tensor(y.astype(np.int64))
 
 
-def from_arrays(x_train, y_train, x_test, y_test, x_val=None, y_val=None) -> Splits:
-    """Validate and normalise raw arrays into `Splits` (with a validation split when x_val and
-    y_val are given)."""
+def from_arrays(x_train, y_train, x_test, y_test, x_val=None, y_val=None,
+                preprocessing: Preprocessing | None = None) -> Splits:
+    """Validate and prepare raw arrays into `Splits` (with a validation split when x_val and y_val
+    are given), by `preprocessing` or else by x_train's dtype's default."""
     if (x_val is None) != (y_val is None):
         raise DataError("x_val and y_val go together: give both or neither")
     xs = {"x_train": x_train, "x_test": x_test, **({} if x_val is None else {"x_val": x_val})}
@@ -104,14 +77,16 @@ def from_arrays(x_train, y_train, x_test, y_test, x_val=None, y_val=None) -> Spl
         if x.shape[0] == 0:
             raise DataError(f"{name} is empty")
     labels = {"y_train": y_train, "y_test": y_test, "y_val": y_val}
-    split = {name: (normalize(x), _labels(np.asarray(labels["y" + name[1:]]), "y" + name[1:], x.shape[0]))
+    prepare = preprocessing or default_preprocessing(xs["x_train"].dtype)
+    prepare.check_channels(xs["x_train"].shape[1])
+    split = {name: (torch.from_numpy(prepare.apply(x)), _labels(np.asarray(labels["y" + name[1:]]), "y" + name[1:], x.shape[0]))
              for name, x in xs.items()}
     return Splits(*split["x_train"], *split["x_test"], *split.get("x_val", (None, None)))
 
 
-def load_npz(path: str | Path) -> Splits:
+def load_npz(path: str | Path, preprocessing: Preprocessing | None = None) -> Splits:
     """An .npz with arrays x_train, y_train, x_test, y_test, and optionally x_val, y_val:
-    examples held out of the model's training (never unpickled)."""
+    examples held out of the model's training (never unpickled); prepared as `from_arrays` says."""
     path = Path(path)
     if not path.is_file():
         raise DataError(f"npz file not found: {path}")
@@ -125,7 +100,7 @@ def load_npz(path: str | Path) -> Splits:
         raise
     except (ValueError, OSError) as exc:
         raise DataError(f"cannot read {path.name} as an npz of plain arrays: {exc}") from exc
-    return from_arrays(**arrays)
+    return from_arrays(**arrays, preprocessing=preprocessing)
 
 
 _IDX_FILES = {
@@ -151,7 +126,7 @@ def _read_idx(path: Path) -> np.ndarray:
     return data.reshape(dims).copy()  # frombuffer is read-only; torch wants writable memory
 
 
-def load_idx_root(name: str, root: str | Path) -> Splits:
+def load_idx_root(name: str, root: str | Path, preprocessing: Preprocessing = PAPER_PREPROCESSING) -> Splits:
     """MNIST or Fashion-MNIST from the four official idx files (plain or .gz), found in
     `root`, or in torchvision's layout `root/MNIST/raw` / `root/FashionMNIST/raw`."""
     root = Path(root)
@@ -165,14 +140,15 @@ def load_idx_root(name: str, root: str | Path) -> Splits:
                     break
         if len(found) == len(_IDX_FILES):
             arrays = {key: _read_idx(path) for key, path in found.items()}
-            return from_arrays(**{k: v.astype(np.int64) if k.startswith("y") else v for k, v in arrays.items()})
+            return from_arrays(**{k: v.astype(np.int64) if k.startswith("y") else v for k, v in arrays.items()},
+                               preprocessing=preprocessing)
     raise DataError(
         f"{name} not found under {root}: expected {', '.join(_IDX_FILES.values())} (optionally .gz) "
         f"in {' or '.join(str(c) for c in candidates)}"
     )
 
 
-def load_cifar(name: str, root: str | Path) -> Splits:
+def load_cifar(name: str, root: str | Path, preprocessing: Preprocessing = PAPER_PREPROCESSING) -> Splits:
     """CIFAR-10/100 in torchvision's python layout (cifar-10-batches-py, cifar-100-python)."""
     from torchvision.datasets import CIFAR10, CIFAR100
 
@@ -182,10 +158,12 @@ def load_cifar(name: str, root: str | Path) -> Splits:
     except RuntimeError as exc:
         expected = "data_batch_1..5, test_batch, batches.meta" if name == "cifar10" else "train, test, meta"
         raise DataError(f"{name} not found: expected {Path(root) / folder} holding {expected}") from exc
-    return from_arrays(train.data, np.asarray(train.targets), test.data, np.asarray(test.targets))
+    return from_arrays(train.data, np.asarray(train.targets), test.data, np.asarray(test.targets),
+                       preprocessing=preprocessing)
 
 
-def load_imagefolder(root: str | Path, image_size: int | None = None) -> Splits:
+def load_imagefolder(root: str | Path, image_size: int | None = None,
+                     preprocessing: Preprocessing = PAPER_PREPROCESSING) -> Splits:
     """Class-per-folder images under `root/train` and `root/test` (or `root/val`)."""
     from torchvision import transforms
     from torchvision.datasets import ImageFolder
@@ -207,11 +185,13 @@ def load_imagefolder(root: str | Path, image_size: int | None = None) -> Splits:
             raise DataError("images differ in size: pass image_size to resize them") from exc
         return xs.numpy(), np.asarray(folder.targets)
 
-    return from_arrays(*stack(train), *stack(test))
+    return from_arrays(*stack(train), *stack(test), preprocessing=preprocessing)
 
 
-def load_digits(test_size: int = DIGITS_TEST_SIZE, seed: int = 0) -> Splits:
-    """scikit-learn's bundled 8×8 digits (1,797 images), split 1,400 / 397 stratified."""
+def load_digits(test_size: int = DIGITS_TEST_SIZE, seed: int = 0,
+                preprocessing: Preprocessing = PAPER_PREPROCESSING) -> Splits:
+    """scikit-learn's bundled 8×8 digits (1,797 images, values scaled to [0, 1]), split 1,400 / 397
+    stratified."""
     from sklearn.datasets import load_digits as sk_digits
     from sklearn.model_selection import train_test_split
 
@@ -220,22 +200,25 @@ def load_digits(test_size: int = DIGITS_TEST_SIZE, seed: int = 0) -> Splits:
     x_tr, x_te, y_tr, y_te = train_test_split(
         x, digits.target, test_size=test_size, random_state=seed, stratify=digits.target
     )
-    return from_arrays(x_tr, y_tr, x_te, y_te)
+    return from_arrays(x_tr, y_tr, x_te, y_te, preprocessing=preprocessing)
 
 
-def load_source(name: str, root: str | Path | None = None, **options) -> Splits:
+def load_source(name: str, root: str | Path | None = None, preprocessing: Preprocessing | None = None,
+                **options) -> Splits:
     """Load a named source: npz (root is the file), mnist, fashion_mnist, cifar10, cifar100,
-    imagefolder (root is the folder) or digits (bundled, no root)."""
+    imagefolder (root is the folder) or digits (bundled, no root), prepared by `preprocessing`
+    (default: the paper's, an npz's by its dtype)."""
+    if name == "npz" and root is not None:
+        return load_npz(root, preprocessing)
+    preprocessing = preprocessing or PAPER_PREPROCESSING
     if name == "digits":
-        return load_digits(**options)
+        return load_digits(**options, preprocessing=preprocessing)
     if name not in SOURCES:
         raise DataError(f"unknown data source {name!r}; choose one of {', '.join(SOURCES)}")
     if root is None:
         raise DataError(f"data source {name!r} needs a root path")
-    if name == "npz":
-        return load_npz(root)
     if name in _TORCHVISION_DIRS:
-        return load_idx_root(name, root)
+        return load_idx_root(name, root, preprocessing)
     if name in ("cifar10", "cifar100"):
-        return load_cifar(name, root)
-    return load_imagefolder(root, **options)
+        return load_cifar(name, root, preprocessing)
+    return load_imagefolder(root, **options, preprocessing=preprocessing)

@@ -18,7 +18,7 @@ _FIXED = {
 
 
 def source_facts(source: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
-    """{sample_shape, num_features, num_classes, n_train, n_test}, as far as they are known without
+    """{sample_shape, num_features, num_classes, n_train, n_test, input_dtype}, as far as they are known without
     reading the data (an imagefolder's classes and sizes are not; its shape only with image_size)."""
     options = options or {}
     if source == "digits":
@@ -29,6 +29,8 @@ def source_facts(source: str, options: dict[str, Any] | None = None) -> dict[str
         facts = {"sample_shape": [3, int(size), int(size)]} if size else {}
     else:
         facts = dict(_FIXED.get(source, {}))
+    # the loaders' own types: digits come as floats already in [0, 1], the image sources as bytes
+    facts["input_dtype"] = "float32" if source == "digits" else "uint8"
     if "sample_shape" in facts:
         n = 1
         for s in facts["sample_shape"]:

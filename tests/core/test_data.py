@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from latentgen.data import DataError, load_digits, load_npz, load_source
+from latentgen.inputs import AS_IS, PAPER_PREPROCESSING, Preprocessing, default_preprocessing
 
 
 def write_idx(path, array, compress=False):
@@ -58,6 +59,56 @@ def test_npz_validation_arrays_are_loaded_beside_the_splits_and_kept_by_subset(t
              x_val=np.zeros((3, 5), np.uint8), y_val=np.zeros(3, int))
     with pytest.raises(DataError, match="x_val"):
         load_npz(path)
+
+
+def save_splits(path, x, y):
+    np.savez(path, x_train=x, y_train=y, x_test=x[:2], y_test=y[:2])
+    return path
+
+
+def test_float_inputs_are_taken_as_they_are_unless_a_preprocessing_is_stated(tmp_path):
+    x = np.array([[3.0, -2.0, 0.25], [10.0, 0.0, -7.5]], dtype=np.float32)
+    path = save_splits(tmp_path / "f.npz", x, np.array([0, 1]))
+    assert torch.equal(load_npz(path).x_train, torch.from_numpy(x))  # raw features are never rescaled on a guess
+    assert torch.equal(load_source("npz", path).x_train, torch.from_numpy(x))
+    stated = load_npz(path, Preprocessing((1.0, 0.0, -0.5), (2.0, 4.0, 0.5)))  # one per feature of N×F
+    assert torch.allclose(stated.x_train, torch.tensor([[1.0, -0.5, 1.5], [4.5, 0.0, -14.0]]))
+    assert default_preprocessing(np.float64) == AS_IS and default_preprocessing("uint8") == PAPER_PREPROCESSING
+
+
+def test_per_channel_mean_and_std_apply_to_channels_last_images_and_leave_the_array_unchanged(tmp_path):
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 256, (3, 5, 5, 3), dtype=np.uint8)
+    kept = x.copy()
+    imagenet = Preprocessing((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))
+    splits = load_npz(save_splits(tmp_path / "rgb.npz", x, np.array([0, 1, 2])), imagenet)
+    expected = (x.transpose(0, 3, 1, 2) / 255.0 - np.array([0.485, 0.456, 0.406])[:, None, None]) \
+        / np.array([0.229, 0.224, 0.225])[:, None, None]
+    assert np.allclose(splits.x_train.numpy(), expected, atol=1e-5)
+    assert splits.x_train.dtype == torch.float32 and np.array_equal(x, kept)
+    with pytest.raises(DataError, match="2 means and stds, but the inputs have 3 channels"):
+        load_npz(tmp_path / "rgb.npz", Preprocessing((0.5, 0.5), (0.2, 0.2)))
+
+
+@pytest.mark.parametrize("mean, std, message", [
+    ((0.5, 0.5), (0.5,), "as many means as stds"),
+    ((), (), "at least one"),
+    ((0.5,), (0.0,), "stds finite and positive"),
+    ((float("nan"),), (1.0,), "means must be finite"),
+])
+def test_a_malformed_preprocessing_is_refused(mean, std, message):
+    with pytest.raises(DataError, match=message):
+        Preprocessing(mean, std)
+
+
+def test_a_preprocessing_says_what_it_does():
+    assert PAPER_PREPROCESSING.describe("uint8") == "x / 255, then (x − 0.5) / 0.5 per channel"
+    assert AS_IS.describe("float32") == "the stored values as they are"
+    assert AS_IS.describe("uint8") == "x / 255, no standardisation"
+    assert Preprocessing((0.485, 0.456), (0.229, 0.224)).describe("float32") == \
+        "(x − [0.485, 0.456]) / [0.229, 0.224] per channel"
+    assert Preprocessing.from_dict(PAPER_PREPROCESSING.to_dict(), AS_IS) == PAPER_PREPROCESSING
+    assert Preprocessing.from_dict(None, AS_IS) == AS_IS
 
 
 def test_npz_channels_last_images_become_channels_first(tmp_path):
