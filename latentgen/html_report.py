@@ -271,7 +271,8 @@ def _data_facts(data: Mapping[str, Any]) -> str:
     return facts_html({"training examples": data.get("n_train"), "test examples": data.get("n_test"),
                        "input shape": "×".join(str(s) for s in data.get("input_shape") or ()) or None,
                        "classes": data.get("num_classes"),
-                       "corrupted training labels": percent(data.get("flip_rate"))})
+                       "corrupted training labels": percent(data.get("flip_rate")),
+                       "inputs prepared as": data.get("preprocessing")})
 
 
 def generic_sections(job: Mapping[str, Any], extras: Mapping[str, Any]) -> list[Section]:

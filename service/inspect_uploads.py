@@ -194,7 +194,7 @@ def _read_array(zf: zipfile.ZipFile, member: str, key: str, field: str, max_valu
 
 def inspect_npz(path: Path, field: str = "file", max_values: int = 4_000_000_000) -> dict[str, Any]:
     """Check an uploaded dataset npz; return {n_train, n_test, n_val, sample_shape, num_features,
-    num_classes} (n_val: the optional x_val, y_val pair's size, else 0). Images must be finite real
+    num_classes, input_dtype} (n_val: the optional x_val, y_val pair's size, else 0). Images must be finite real
     numbers; labels non-negative integers, one per image."""
     try:
         zf = zipfile.ZipFile(path)
@@ -211,6 +211,7 @@ def inspect_npz(path: Path, field: str = "file", max_values: int = 4_000_000_000
             raise ApiError(422, "invalid_dataset", "x_val and y_val go together: the npz holds only one of them", field)
         pairs = [("x_train", "y_train"), ("x_test", "y_test")] + ([VALIDATION_KEYS] if "x_val" in names else [])
         shapes: dict[str, tuple[int, ...]] = {}
+        dtypes: dict[str, np.dtype] = {}
         labels: dict[str, tuple[tuple[int, ...], np.dtype, _Extremes]] = {}
         try:
             for k, _ in pairs:
@@ -219,7 +220,7 @@ def inspect_npz(path: Path, field: str = "file", max_values: int = 4_000_000_000
                     if values.dtype.kind == "f" and not np.isfinite(values).all():
                         raise ApiError(422, "invalid_dataset", f"{k} holds NaN or infinite values", field)
 
-                shape, _ = _read_array(zf, names[k], k, field, max_values, finite, images=True)
+                shape, dtypes[k] = _read_array(zf, names[k], k, field, max_values, finite, images=True)
                 if len(shape) not in (2, 3, 4) or 0 in shape:
                     raise ApiError(422, "invalid_dataset",
                                    f"{k} must be (N, D), (N, H, W) or (N, C, H, W)/(N, H, W, C); got {list(shape)}", field)
@@ -249,6 +250,7 @@ def inspect_npz(path: Path, field: str = "file", max_values: int = 4_000_000_000
         "sample_shape": list(shapes["x_train"][1:]),
         "num_features": math.prod(shapes["x_train"][1:]),
         "num_classes": k,
+        "input_dtype": str(dtypes["x_train"]),
     }
 
 

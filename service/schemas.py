@@ -233,6 +233,27 @@ class CorruptionSpec(BaseModel):
     seed: Seed = 0
 
 
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+PositiveFloat = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
+
+
+class PreprocessingSpec(BaseModel):
+    """How the stored inputs become the model's: uint8 values are divided by 255, then each channel is
+    standardised, (x − mean) / std. Give one value for every channel or one per channel (the C of
+    N×C×H×W images, the F of N×F features). `{"mean": [0], "std": [1]}` takes the values as they are."""
+    model_config = ConfigDict(extra="forbid")
+    mean: list[FiniteFloat] = Field(min_length=1, max_length=65536, examples=[[0.485, 0.456, 0.406]])
+    std: list[PositiveFloat] = Field(min_length=1, max_length=65536, examples=[[0.229, 0.224, 0.225]])
+
+
+class Preprocessing(BaseModel):
+    """The preprocessing every job on the data set applies, as stated at upload or by default."""
+    mean: list[float]
+    std: list[float]
+    stated: bool = Field(description="given at upload (false: the default for the data's type)")
+    description: str = Field(description="in words, as the summaries and reports say it")
+
+
 class LoaderOptions(BaseModel):
     """Options of the named sources' loaders."""
     model_config = ConfigDict(extra="forbid")
@@ -251,6 +272,9 @@ class DatasetSpec(BaseModel):
     labels: CorruptionSpec | None = Field(
         default=None, description="corruption applied to y_train; omit when uploading train_labels")
     options: LoaderOptions | None = None
+    preprocessing: PreprocessingSpec | None = Field(
+        default=None, description="how inputs are scaled for the model; default: uint8 images x / 255 then "
+        "(x − 0.5) / 0.5 (the paper's), floating-point inputs as they are")
 
 
 class DatasetUpload(BaseModel):
@@ -295,6 +319,9 @@ class DatasetInfo(BaseModel):
     num_features: int | None = None
     num_classes: int | None = None
     options: LoaderOptions | None = None
+    input_dtype: str | None = Field(default=None, description="the stored inputs' type (uint8, float32…)")
+    preprocessing: Preprocessing | None = Field(default=None, description="null for data sets registered "
+                                                "before preprocessing was recorded (they get the default)")
 
 
 class DatasetOut(BaseModel):
@@ -708,6 +735,8 @@ class DataSummary(BaseModel):
     input_shape: list[int]
     num_classes: int
     flip_rate: float = Field(description="fraction of training labels that differ from y_train")
+    preprocessing: str | None = Field(default=None, description="how the inputs were prepared, in words "
+                                      "(absent for data sets registered before it was recorded)")
 
 
 class TidyRow(BaseModel):

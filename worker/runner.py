@@ -390,17 +390,21 @@ class Runner:
         return path
 
     def load_splits(self, ds: Dataset):
+        """The data set's splits, prepared by its recorded preprocessing (a data set registered before
+        preprocessing was recorded gets what every input got then: the paper's, floats included)."""
         from latentgen.data import load_npz, load_source
+        from latentgen.inputs import PAPER_PREPROCESSING, Preprocessing
 
+        preprocessing = Preprocessing.from_dict((ds.info or {}).get("preprocessing"), PAPER_PREPROCESSING)
         if ds.source == "npz":
-            return load_npz(self.blob_file(ds.sha256, ".npz"))
+            return load_npz(self.blob_file(ds.sha256, ".npz"), preprocessing)
         root = None
         if ds.root is not None:
             base = Path(os.path.realpath(self.settings.data_dir))
             root = Path(os.path.realpath(base / ds.root))
             if root != base and base not in root.parents:
                 raise ValueError(f"dataset root {ds.root!r} lies outside the data directory")
-        return load_source(ds.source, root, **((ds.info or {}).get("options") or {}))
+        return load_source(ds.source, root, preprocessing, **((ds.info or {}).get("options") or {}))
 
     def load_labels(self, ds: Dataset, splits):
         """(splits, labels): the training labels of the data set, and its splits without the
@@ -417,7 +421,8 @@ class Runner:
             raise ValueError(f"train_labels has {len(noisy)} entries but the training set has {len(y_true)}")
         if (noisy < 0).any():
             kept = np.flatnonzero(noisy >= 0)
-            splits = Splits(splits.x_train[kept], splits.y_train[kept], splits.x_test, splits.y_test)
+            splits = Splits(splits.x_train[kept], splits.y_train[kept], splits.x_test, splits.y_test,
+                            splits.x_val, splits.y_val)
             noisy, y_true = noisy[kept], y_true[kept]
         return splits, CorruptedLabels.from_labels(noisy, y_true)
 
@@ -482,7 +487,7 @@ class Runner:
         progress("loading", 0, 1)
         splits, labels = self.load_labels(ds, self.load_splits(ds))
         progress("loading", 1, 1)
-        return splits, labels, data_summary(splits, labels)
+        return splits, labels, data_summary(splits, labels, ds)
 
     # ------------------------------------------------------------ outputs
 
@@ -516,11 +521,14 @@ class Runner:
         return out
 
 
-def data_summary(splits, labels) -> dict[str, Any]:
-    """What the job ran on: sizes, input shape, classes and the flip rate of its training labels."""
+def data_summary(splits, labels, ds: Dataset) -> dict[str, Any]:
+    """What the job ran on: sizes, input shape, classes, the flip rate of its training labels and how
+    its inputs were prepared (when the data set records it)."""
+    recorded = (ds.info or {}).get("preprocessing")
     return {"n_train": int(len(splits.x_train)), "n_test": int(len(splits.x_test)),
             "input_shape": [int(s) for s in splits.input_shape], "num_classes": int(splits.num_classes),
-            "flip_rate": float(labels.flip_rate)}
+            "flip_rate": float(labels.flip_rate),
+            **({"preprocessing": recorded["description"]} if recorded else {})}
 
 
 def table_artifact(rows: list[dict], path: Path) -> OutArtifact:

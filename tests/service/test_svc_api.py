@@ -340,7 +340,9 @@ def test_dataset_upload_records_its_shape(dataset, mnist_small):
     assert dataset["source"] == "npz"
     assert dataset["labels"] == {"kind": "corruption", "p": P, "seed": SEED}
     assert dataset["info"] == {"n_train": 1000, "n_test": 500, "n_val": 0, "sample_shape": [28, 28],
-                               "num_features": 784, "num_classes": 10, "options": None}
+                               "num_features": 784, "num_classes": 10, "options": None, "input_dtype": "uint8",
+                               "preprocessing": {"mean": [0.5], "std": [0.5], "stated": False,
+                                                 "description": "x / 255, then (x − 0.5) / 0.5 per channel"}}
     assert dataset["sha256"] == sha256_bytes(mnist_small.read_bytes())
 
 
@@ -364,6 +366,15 @@ def test_dataset_errors_name_the_problem(client, alice, stack, tmp_path, mnist_s
     assert r.status_code == 422
     assert r.json()["error"]["field"] == "train_labels" and "999" in r.json()["error"]["message"]
 
+    for preprocessing, field, message in (
+            ({"mean": [0.5, 0.5], "std": [0.2, 0.2]}, "spec.preprocessing", "but the inputs have 1 channel: give 1"),
+            ({"mean": [0.5, 0.5], "std": [0.2]}, "spec.preprocessing", "as many means as stds"),
+            ({"mean": [0.5], "std": [-1.0]}, "spec.preprocessing.std.0", "greater than 0"),
+            ({"mean": [0.5], "std": [1.0], "scale": 255}, "spec.preprocessing.scale", "")):
+        r = upload_dataset(client, alice, mnist_small, spec={"labels": {"p": 0.4}, "preprocessing": preprocessing})
+        assert r.status_code == 422 and r.json()["error"]["field"] == field, r.text
+        assert message in r.json()["error"]["message"], r.text
+
     r = upload_dataset(client, alice, None, spec={"source": "mnist", "root": "../../etc", "labels": {"p": 0.4}})
     assert r.status_code == 422 and r.json()["error"]["field"] == "spec.root"
     r = upload_dataset(client, alice, None, spec={"source": "mnist", "root": "/etc", "labels": {"p": 0.4}})
@@ -372,6 +383,25 @@ def test_dataset_errors_name_the_problem(client, alice, stack, tmp_path, mnist_s
     assert r.status_code == 422 and r.json()["error"]["field"] == "spec.root"
     assert _count(stack, Dataset) == n
     assert list(stack.settings.staging_dir.rglob("upload-*")) == []
+
+
+def test_a_stated_preprocessing_is_recorded_and_said_in_words(client, alice, tmp_path):
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 256, (12, 4, 4, 3), dtype=np.uint8)  # channels last: the 3 is C
+    np.savez(tmp_path / "rgb.npz", x_train=x, y_train=np.arange(12) % 2, x_test=x[:4], y_test=np.arange(4) % 2)
+    imagenet = {"mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]}
+    r = upload_dataset(client, alice, tmp_path / "rgb.npz", spec={"labels": {"p": 0.0}, "preprocessing": imagenet})
+    assert r.status_code == 201, r.text
+    assert r.json()["info"]["preprocessing"] == {
+        **imagenet, "stated": True,
+        "description": "x / 255, then (x − [0.485, 0.456, 0.406]) / [0.229, 0.224, 0.225] per channel"}
+    np.savez(tmp_path / "features.npz", x_train=x.reshape(12, -1).astype(np.float32), y_train=np.arange(12) % 2,
+             x_test=x[:4].reshape(4, -1).astype(np.float32), y_test=np.arange(4) % 2)
+    r = upload_dataset(client, alice, tmp_path / "features.npz", spec={"labels": {"p": 0.0}})
+    assert r.status_code == 201, r.text
+    assert r.json()["info"]["input_dtype"] == "float32"
+    assert r.json()["info"]["preprocessing"] == {"mean": [0.0], "std": [1.0], "stated": False,
+                                                 "description": "the stored values as they are"}
 
 
 def test_named_source_under_the_data_dir(client, alice):

@@ -155,6 +155,43 @@ def test_a_network_none_of_our_builders_has_is_probed_and_repaired(client, alice
     assert summary["gain"] == pytest.approx(summary["repaired_test_acc"] - summary["model_test_acc"])
 
 
+def test_a_model_is_scored_on_the_inputs_its_data_set_states(client, alice, trained, tmp_path):
+    """The MLP learned digits as (x / 16 − 0.5) / 0.5. Stored as their raw values 0..16, the images
+    reach it as it was trained only when the data set states mean 8 and std 8; unstated, raw floats
+    go in as they are (never rescaled on a guess), and the model scores what it scores on them."""
+    from safetensors.torch import load
+
+    from latentgen.models import build_model
+
+    splits, models = trained
+    raw = {k: np.rint((getattr(splits, k).numpy() * 0.5 + 0.5) * 16).astype(np.float32) for k in ("x_train", "x_test")}
+    np.savez(tmp_path / "raw.npz", x_train=raw["x_train"], y_train=splits.y_train.numpy(),
+             x_test=raw["x_test"], y_test=splits.y_test.numpy())
+    net = build_model("mlp", DIGITS, 10)
+    net.load_state_dict(load(models["mlp"]["safetensors"]))
+    with torch.no_grad():
+        def local_acc(x):
+            return int((net(torch.from_numpy(x)).argmax(1) == splits.y_test).sum()) / len(splits.y_test)
+        trained_on, as_stored = local_acc(splits.x_test.numpy()), local_acc(raw["x_test"])
+    assert trained_on != as_stored  # the scale matters to this model
+
+    model = _upload(client, alice, models["mlp"]["safetensors"],
+                    {"name": "mlp", "input_shape": DIGITS, "num_classes": 10}, "mlp.safetensors").json()
+    for preprocessing, expected, words in (({"mean": [8], "std": [8]}, trained_on, "(x − 8) / 8 per channel"),
+                                           (None, as_stored, "the stored values as they are")):
+        spec = {"labels": {"p": 0.4, "seed": 0}, **({"preprocessing": preprocessing} if preprocessing else {})}
+        data = upload_dataset(client, alice, tmp_path / "raw.npz", spec).json()
+        job = wait_job(client, alice, client.post("/v1/jobs", headers=alice, json={
+            "kind": "probe", "model_id": model["id"], "dataset_id": data["id"],
+            "params": {"layers": ["fc4"], "probes": ["linear"]}}).json()["id"])
+        assert job["status"] == "succeeded", job
+        result = client.get(f"/v1/jobs/{job['id']}/result", headers=alice).json()
+        assert _accuracies(client, alice, job["id"])[("model", "model")] == pytest.approx(expected, abs=1e-9)
+        assert result["summary"]["data"]["preprocessing"] == words
+        report = client.get(f"/v1/jobs/{job['id']}/report", headers=alice).text
+        assert words in report
+
+
 def _external(location: str) -> bytes:
     model = hand_model()
     tensor = model.graph.initializer[0]

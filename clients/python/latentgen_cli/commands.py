@@ -25,9 +25,9 @@ from latentgen_client.errors import UnexpectedStatus
 from latentgen_client.models import (ArchSpec, AuditJobCreate, AuditParams, BiasMode, Checkpoint, CleanMode,
                                      CorruptionSpec, DatasetSpec, DatasetUpload, DataSource, DynamicsJobCreate,
                                      DynamicsParams, GraftJobCreate, GraftParams, HeadChoice, JobKind, JobStatus,
-                                     LoaderOptions, MidwayJobCreate, MidwayParams, ModelUpload, ProbeJobCreate,
-                                     ProbeName, ProbeParams, RecipeName, RepairJobCreate, RepairParams, TrainArch,
-                                     TrainJobCreate, TrainParams, ValidationOptions)
+                                     LoaderOptions, MidwayJobCreate, MidwayParams, ModelUpload, PreprocessingSpec,
+                                     ProbeJobCreate, ProbeName, ProbeParams, RecipeName, RepairJobCreate,
+                                     RepairParams, TrainArch, TrainJobCreate, TrainParams, ValidationOptions)
 from latentgen_client.types import UNSET, File
 
 from . import display
@@ -220,12 +220,15 @@ def cmd_datasets_upload(args) -> int:
         raise UsageError("give an npz FILE or a named --source (e.g. --source digits)")
     if args.seed is not None and args.corruption is None:
         raise UsageError("--seed seeds --corruption: give both")
+    if (args.mean is None) != (args.std is None):
+        raise UsageError("--mean and --std state the preprocessing together: give both")
     options = {k: v for k, v in (("test_size", args.test_size), ("seed", args.split_seed),
                                  ("image_size", args.image_size)) if v is not None}
     spec = DatasetSpec(
         source=DataSource(source), name=args.name or UNSET, root=args.root or UNSET,
         labels=CorruptionSpec(p=args.corruption, seed=args.seed or 0) if args.corruption is not None else UNSET,
-        options=LoaderOptions.from_dict(options) if options else UNSET)
+        options=LoaderOptions.from_dict(options) if options else UNSET,
+        preprocessing=PreprocessingSpec(mean=args.mean, std=args.std) if args.mean is not None else UNSET)
     uploads = {part: Path(path) for part, path in (("file", args.file), ("train_labels", args.train_labels)) if path}
     with ExitStack() as stack:
         files = {part: File(payload=stack.enter_context(open(path, "rb")), file_name=path.name)
@@ -298,6 +301,13 @@ def _epochs(text: str) -> list[int]:
     return [int(n) for n in _names(text)]
 
 
+def _floats(text: str) -> list[float]:
+    try:
+        return [float(n) for n in _names(text)]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of numbers (e.g. 0.5 or 0.485,0.456,0.406)") from None
+
+
 def _probe_names(text: str) -> list[ProbeName]:
     known = [n.value for n in ProbeName]
     unknown = [n for n in _names(text) if n not in known]
@@ -368,6 +378,10 @@ def add_client_commands(add: Callable[..., argparse.ArgumentParser], common: arg
     p.add_argument("--test-size", type=int, help="digits: held-out test examples")
     p.add_argument("--split-seed", type=int, help="digits: seed of the train/test split")
     p.add_argument("--image-size", type=int, help="imagefolder: resize images to a square")
+    p.add_argument("--mean", type=_floats, metavar="M[,M...]",
+                   help="the model's input standardisation, (x - mean) / std per channel, after uint8 values "
+                        "are divided by 255 (default: 0.5 for uint8 images, none for float inputs)")
+    p.add_argument("--std", type=_floats, metavar="S[,S...]", help="with --mean: one std for all channels or one each")
     p.add_argument("--name")
     quiet(p, "the data set's id")
     p.set_defaults(func=cmd_datasets_upload, client=True)

@@ -188,7 +188,8 @@ def model_detail(model) -> None:
 
 
 def dataset_detail(dataset) -> None:
-    _details(f"data set {dataset.id}", dataset.to_dict(), DATASET_COLUMNS[1:])
+    _details(f"data set {dataset.id}", dataset.to_dict(), DATASET_COLUMNS[1:] + [
+        ("inputs", lambda d: ((d.get("info") or {}).get("preprocessing") or {}).get("description"))])
 
 
 def job_detail(job) -> None:
@@ -227,7 +228,8 @@ class Shown:
 
 def _data_line(data: dict) -> str:
     return (f"{data['n_train']} train / {data['n_test']} test examples, {data['num_classes']} classes, "
-            f"{data['flip_rate']:.0%} of the training labels wrong")
+            f"{data['flip_rate']:.0%} of the training labels wrong"
+            + (f"; inputs {data['preprocessing']}" if data.get("preprocessing") else ""))
 
 
 def _validation_line(v: dict | None) -> list[str]:

@@ -13,7 +13,7 @@ from ...errors import ApiError
 from ...inspect_uploads import inspect_labels, inspect_npz
 from ...models import Dataset
 from ...openapi import errors
-from ...schemas import DatasetOut, DatasetPage, DatasetUpload
+from ...schemas import DatasetOut, DatasetPage, DatasetSpec, DatasetUpload
 from ...storage import Staged, stage_stream
 from ..deps import DbDep, OwnerDep, SettingsDep, StagingDep, StorageDep, require_multipart
 
@@ -35,6 +35,24 @@ def resolve_root(settings: Settings, root: str) -> str:
     if resolved != base_real and base_real not in resolved.parents:
         raise ApiError(422, "invalid_root", f"root must lie under the data directory {base}", "spec.root")
     return str(resolved.relative_to(base_real)) if resolved != base_real else "."
+
+
+def stated_preprocessing(ds: DatasetSpec, info: dict) -> dict:
+    """The preprocessing the data set's jobs apply: the spec's, checked against the inputs' channels,
+    or the default for the inputs' type; recorded with its description."""
+    from latentgen.inputs import PAPER_PREPROCESSING, DataError, Preprocessing, default_preprocessing, nchw_shape
+
+    dtype = info.get("input_dtype")
+    if ds.preprocessing is None:
+        chosen = default_preprocessing(dtype) if ds.source == "npz" else PAPER_PREPROCESSING
+    else:
+        try:
+            chosen = Preprocessing(tuple(ds.preprocessing.mean), tuple(ds.preprocessing.std))
+            if "sample_shape" in info:
+                chosen.check_channels(nchw_shape((1, *info["sample_shape"]))[1])
+        except DataError as e:
+            raise ApiError(422, "invalid_preprocessing", str(e), "spec.preprocessing") from e
+    return {**chosen.to_dict(), "stated": ds.preprocessing is not None, "description": chosen.describe(dtype)}
 
 
 @router.post(
@@ -92,6 +110,7 @@ def create_dataset(
             data_st = stage_stream(file.file, staging, settings.max_upload_bytes)
             staged.append(data_st)
             info = inspect_npz(data_st.path, "file")
+        info["preprocessing"] = stated_preprocessing(ds, info)
         if train_labels is not None:
             lab_st = stage_stream(train_labels.file, staging, settings.max_upload_bytes)
             staged.append(lab_st)

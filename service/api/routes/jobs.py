@@ -43,7 +43,7 @@ def _check_fits(arch: dict, dataset: Dataset, field: str, what: str) -> None:
             raise ApiError(422, "incompatible", f"{what} ({n} values) does not match the data set's samples "
                            f"{info['sample_shape']} ({info['num_features']} values)", field)
     if "sample_shape" in info and arch["name"] != "mlp":  # an MLP flattens whatever it is given
-        from latentgen.data import nchw_shape
+        from latentgen.inputs import nchw_shape
 
         shape = list(nchw_shape((1, *info["sample_shape"]))[1:])
         if shape != list(arch["input_shape"]):
@@ -63,7 +63,7 @@ def _check_train_arch(body: TrainJobCreate | MidwayJobCreate, dataset: Dataset) 
     if a.input_shape is not None:
         shape = list(a.input_shape)
     else:
-        from latentgen.data import nchw_shape
+        from latentgen.inputs import nchw_shape
 
         shape = list(nchw_shape((1, *info["sample_shape"]))[1:])
     arch = {"name": a.name, "input_shape": shape, "num_classes": a.num_classes or info.get("num_classes", 2)}

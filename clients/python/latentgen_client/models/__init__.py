@@ -76,6 +76,8 @@ from .model_page import ModelPage
 from .model_upload import ModelUpload
 from .no_options import NoOptions
 from .peak import Peak
+from .preprocessing import Preprocessing
+from .preprocessing_spec import PreprocessingSpec
 from .probe_job import ProbeJob
 from .probe_job_create import ProbeJobCreate
 from .probe_name import ProbeName
@@ -185,6 +187,8 @@ __all__ = (
     "ModelUpload",
     "NoOptions",
     "Peak",
+    "Preprocessing",
+    "PreprocessingSpec",
     "ProbeJob",
     "ProbeJobCreate",
     "ProbeName",

@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
 from typing import cast
 
 
@@ -29,6 +30,8 @@ class DataSummary:
             input_shape (list[int]):
             num_classes (int):
             flip_rate (float): fraction of training labels that differ from y_train
+            preprocessing (None | str | Unset): how the inputs were prepared, in words (absent for data sets registered
+                before it was recorded)
      """
 
     n_train: int
@@ -36,6 +39,7 @@ class DataSummary:
     input_shape: list[int]
     num_classes: int
     flip_rate: float
+    preprocessing: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -55,6 +59,12 @@ class DataSummary:
 
         flip_rate = self.flip_rate
 
+        preprocessing: None | str | Unset
+        if isinstance(self.preprocessing, Unset):
+            preprocessing = UNSET
+        else:
+            preprocessing = self.preprocessing
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -65,6 +75,8 @@ class DataSummary:
             "num_classes": num_classes,
             "flip_rate": flip_rate,
         })
+        if preprocessing is not UNSET:
+            field_dict["preprocessing"] = preprocessing
 
         return field_dict
 
@@ -84,12 +96,23 @@ class DataSummary:
 
         flip_rate = d.pop("flip_rate")
 
+        def _parse_preprocessing(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        preprocessing = _parse_preprocessing(d.pop("preprocessing", UNSET))
+
+
         data_summary = cls(
             n_train=n_train,
             n_test=n_test,
             input_shape=input_shape,
             num_classes=num_classes,
             flip_rate=flip_rate,
+            preprocessing=preprocessing,
         )
 
 

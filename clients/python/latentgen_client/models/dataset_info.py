@@ -13,6 +13,7 @@ from typing import cast
 
 if TYPE_CHECKING:
   from ..models.loader_options import LoaderOptions
+  from ..models.preprocessing import Preprocessing
 
 
 
@@ -35,6 +36,9 @@ class DatasetInfo:
             num_features (int | None | Unset):
             num_classes (int | None | Unset):
             options (LoaderOptions | None | Unset):
+            input_dtype (None | str | Unset): the stored inputs' type (uint8, float32…)
+            preprocessing (None | Preprocessing | Unset): null for data sets registered before preprocessing was recorded
+                (they get the default)
      """
 
     n_train: int | None | Unset = UNSET
@@ -44,6 +48,8 @@ class DatasetInfo:
     num_features: int | None | Unset = UNSET
     num_classes: int | None | Unset = UNSET
     options: LoaderOptions | None | Unset = UNSET
+    input_dtype: None | str | Unset = UNSET
+    preprocessing: None | Preprocessing | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -52,6 +58,7 @@ class DatasetInfo:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.loader_options import LoaderOptions # noqa: PLC0415
+        from ..models.preprocessing import Preprocessing # noqa: PLC0415
         n_train: int | None | Unset
         if isinstance(self.n_train, Unset):
             n_train = UNSET
@@ -100,6 +107,20 @@ class DatasetInfo:
         else:
             options = self.options
 
+        input_dtype: None | str | Unset
+        if isinstance(self.input_dtype, Unset):
+            input_dtype = UNSET
+        else:
+            input_dtype = self.input_dtype
+
+        preprocessing: dict[str, Any] | None | Unset
+        if isinstance(self.preprocessing, Unset):
+            preprocessing = UNSET
+        elif isinstance(self.preprocessing, Preprocessing):
+            preprocessing = self.preprocessing.to_dict()
+        else:
+            preprocessing = self.preprocessing
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -119,6 +140,10 @@ class DatasetInfo:
             field_dict["num_classes"] = num_classes
         if options is not UNSET:
             field_dict["options"] = options
+        if input_dtype is not UNSET:
+            field_dict["input_dtype"] = input_dtype
+        if preprocessing is not UNSET:
+            field_dict["preprocessing"] = preprocessing
 
         return field_dict
 
@@ -127,6 +152,7 @@ class DatasetInfo:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.loader_options import LoaderOptions # noqa: PLC0415
+        from ..models.preprocessing import Preprocessing # noqa: PLC0415
         d = dict(src_dict)
         def _parse_n_train(data: object) -> int | None | Unset:
             if data is None:
@@ -216,6 +242,36 @@ class DatasetInfo:
         options = _parse_options(d.pop("options", UNSET))
 
 
+        def _parse_input_dtype(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        input_dtype = _parse_input_dtype(d.pop("input_dtype", UNSET))
+
+
+        def _parse_preprocessing(data: object) -> None | Preprocessing | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                preprocessing_type_0 = Preprocessing.from_dict(data)
+
+
+
+                return preprocessing_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Preprocessing | Unset, data)
+
+        preprocessing = _parse_preprocessing(d.pop("preprocessing", UNSET))
+
+
         dataset_info = cls(
             n_train=n_train,
             n_test=n_test,
@@ -224,6 +280,8 @@ class DatasetInfo:
             num_features=num_features,
             num_classes=num_classes,
             options=options,
+            input_dtype=input_dtype,
+            preprocessing=preprocessing,
         )
 
 

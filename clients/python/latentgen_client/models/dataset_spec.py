@@ -15,6 +15,7 @@ from typing import cast
 if TYPE_CHECKING:
   from ..models.corruption_spec import CorruptionSpec
   from ..models.loader_options import LoaderOptions
+  from ..models.preprocessing_spec import PreprocessingSpec
 
 
 
@@ -34,6 +35,8 @@ class DatasetSpec:
             root (None | str | Unset): path under the workers' data directory (named sources but digits)
             labels (CorruptionSpec | None | Unset): corruption applied to y_train; omit when uploading train_labels
             options (LoaderOptions | None | Unset):
+            preprocessing (None | PreprocessingSpec | Unset): how inputs are scaled for the model; default: uint8 images x /
+                255 then (x − 0.5) / 0.5 (the paper's), floating-point inputs as they are
      """
 
     name: None | str | Unset = UNSET
@@ -41,6 +44,7 @@ class DatasetSpec:
     root: None | str | Unset = UNSET
     labels: CorruptionSpec | None | Unset = UNSET
     options: LoaderOptions | None | Unset = UNSET
+    preprocessing: None | PreprocessingSpec | Unset = UNSET
 
 
 
@@ -49,6 +53,7 @@ class DatasetSpec:
     def to_dict(self) -> dict[str, Any]:
         from ..models.corruption_spec import CorruptionSpec # noqa: PLC0415
         from ..models.loader_options import LoaderOptions # noqa: PLC0415
+        from ..models.preprocessing_spec import PreprocessingSpec # noqa: PLC0415
         name: None | str | Unset
         if isinstance(self.name, Unset):
             name = UNSET
@@ -82,6 +87,14 @@ class DatasetSpec:
         else:
             options = self.options
 
+        preprocessing: dict[str, Any] | None | Unset
+        if isinstance(self.preprocessing, Unset):
+            preprocessing = UNSET
+        elif isinstance(self.preprocessing, PreprocessingSpec):
+            preprocessing = self.preprocessing.to_dict()
+        else:
+            preprocessing = self.preprocessing
+
 
         field_dict: dict[str, Any] = {}
 
@@ -97,6 +110,8 @@ class DatasetSpec:
             field_dict["labels"] = labels
         if options is not UNSET:
             field_dict["options"] = options
+        if preprocessing is not UNSET:
+            field_dict["preprocessing"] = preprocessing
 
         return field_dict
 
@@ -106,6 +121,7 @@ class DatasetSpec:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.corruption_spec import CorruptionSpec # noqa: PLC0415
         from ..models.loader_options import LoaderOptions # noqa: PLC0415
+        from ..models.preprocessing_spec import PreprocessingSpec # noqa: PLC0415
         d = dict(src_dict)
         def _parse_name(data: object) -> None | str | Unset:
             if data is None:
@@ -177,12 +193,33 @@ class DatasetSpec:
         options = _parse_options(d.pop("options", UNSET))
 
 
+        def _parse_preprocessing(data: object) -> None | PreprocessingSpec | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                preprocessing_type_0 = PreprocessingSpec.from_dict(data)
+
+
+
+                return preprocessing_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PreprocessingSpec | Unset, data)
+
+        preprocessing = _parse_preprocessing(d.pop("preprocessing", UNSET))
+
+
         dataset_spec = cls(
             name=name,
             source=source,
             root=root,
             labels=labels,
             options=options,
+            preprocessing=preprocessing,
         )
 
         return dataset_spec
