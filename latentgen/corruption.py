@@ -20,7 +20,7 @@ class CorruptedLabels:
     flipped: np.ndarray  # bool: corrupted label differs from the true one
 
     @classmethod
-    def from_labels(cls, labels, true_labels) -> "CorruptedLabels":
+    def from_labels(cls, labels, true_labels) -> CorruptedLabels:
         """Wrap training labels supplied by a user; which were redrawn is unknown, so
         `replaced` is taken to be the flipped set."""
         labels = _as_int_array(labels, "labels")
@@ -121,7 +121,7 @@ class NoiseModel:
             object.__setattr__(self, "matrix", _checked_matrix(self.matrix))
 
     @classmethod
-    def from_dict(cls, spec: dict[str, Any]) -> "NoiseModel":
+    def from_dict(cls, spec: dict[str, Any]) -> NoiseModel:
         """A stored or sent noise spec ({"noise", "p", "class_map", "matrix"}); records without
         `noise` are the paper's uniform corruption."""
         class_map = spec.get("class_map")
@@ -185,7 +185,7 @@ class NoiseModel:
         """The share of labels changed when the classes are equally frequent."""
         return float(1 - np.trace(self.transition(num_classes)) / num_classes)
 
-    def corrupt(self, labels, num_classes: int, seed: int) -> "CorruptedLabels":
+    def corrupt(self, labels, num_classes: int, seed: int) -> CorruptedLabels:
         """The labels corrupted by this model, seeded and reproducible; the input is not modified."""
         self.check_classes(num_classes)
         true_labels = _as_int_array(labels, "labels")
@@ -266,7 +266,7 @@ def _checked_matrix(matrix) -> tuple[tuple[float, ...], ...]:
     return tuple(rows)
 
 
-def realised_noise(labels: "CorruptedLabels", num_classes: int, top: int = 5, max_counts: int = 100) -> dict[str, Any]:
+def realised_noise(labels: CorruptedLabels, num_classes: int, top: int = 5, max_counts: int = 100) -> dict[str, Any]:
     """What the labels' noise turned out to be: the share changed, the K × K counts of (true class, given
     label) when K ≤ `max_counts`, and the `top` most frequent changes."""
     k = num_classes
