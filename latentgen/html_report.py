@@ -268,11 +268,21 @@ def _job_facts(job: Mapping[str, Any]) -> str:
 
 
 def _data_facts(data: Mapping[str, Any]) -> str:
-    return facts_html({"training examples": data.get("n_train"), "test examples": data.get("n_test"),
-                       "input shape": "×".join(str(s) for s in data.get("input_shape") or ()) or None,
-                       "classes": data.get("num_classes"),
-                       "corrupted training labels": percent(data.get("flip_rate")),
-                       "inputs prepared as": data.get("preprocessing")})
+    noise = data.get("noise") if isinstance(data.get("noise"), Mapping) else {}
+    changes = "; ".join(f"{c['true']} → {c['given']}: {c['count']} ({percent(c['share_of_class'])} of class {c['true']})"
+                        for c in noise.get("changes") or ())
+    facts = facts_html({"training examples": data.get("n_train"), "test examples": data.get("n_test"),
+                        "input shape": "×".join(str(s) for s in data.get("input_shape") or ()) or None,
+                        "classes": data.get("num_classes"),
+                        "corrupted training labels": percent(data.get("flip_rate")),
+                        **{k: v for k, v in (("label noise", noise.get("model")), ("most frequent changes", changes))
+                           if v},
+                        "inputs prepared as": data.get("preprocessing")})
+    if not noise.get("counts") or not noise.get("rate"):
+        return facts
+    return facts + figure_html(plots.confusion_figure({"training labels": noise["counts"]}, xlabel="given label",
+                                                      title="label noise (counts; colour: share of the true class)"),
+                               "the training labels' noise: counts of each true class given each label")
 
 
 def generic_sections(job: Mapping[str, Any], extras: Mapping[str, Any]) -> list[Section]:

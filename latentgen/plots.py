@@ -238,7 +238,8 @@ def per_class_figure(per_class: Mapping[str, Sequence[float | None]], reference:
     return figure
 
 
-def confusion_figure(matrices: Mapping[str, Sequence[Sequence[int]]], title: str | None = None):
+def confusion_figure(matrices: Mapping[str, Sequence[Sequence[int]]], title: str | None = None,
+                     xlabel: str = "predicted class"):
     """{"model": counts[true][predicted], "repaired": ...}: one heat map per model, each row
     normalised to the share of its true class (cividis: readable with colour-blindness, and in grey)."""
     import numpy as np
@@ -259,7 +260,7 @@ def confusion_figure(matrices: Mapping[str, Sequence[Sequence[int]]], title: str
         ticks = range(0, k, max(1, k // 10))
         ax.set_xticks(ticks, [str(c) for c in ticks])
         ax.set_yticks(ticks, [str(c) for c in ticks])
-        ax.set_xlabel("predicted class")
+        ax.set_xlabel(xlabel)
         ax.set_title(arm)
     panels[0].set_ylabel("true class")
     figure.colorbar(image, ax=panels, label="share of the true class (%)", format="{x:.0%}", shrink=0.85)

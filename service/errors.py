@@ -43,7 +43,8 @@ def _loc(loc: tuple[Any, ...] | list[Any], error_type: str = "") -> str:
     if error_type == "json_invalid":
         # the rest of the location is a character offset into the body, not a field
         loc = [p for p in loc if isinstance(p, str)]
-    parts = [str(p) for p in loc]
+    # a plain union's members are named in the location ("str-enum[ClassMapPreset]"); a field name has no "["
+    parts = [str(p) for p in loc if not (isinstance(p, str) and "[" in p)]
     if parts and parts[0] in ("body", "query", "path", "header", "form"):
         body = parts[0] == "body"
         parts = parts[1:]

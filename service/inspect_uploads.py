@@ -254,6 +254,12 @@ def inspect_npz(path: Path, field: str = "file", max_values: int = 4_000_000_000
     }
 
 
+def train_labels_of(path: Path) -> np.ndarray:
+    """The y_train of an npz that `inspect_npz` accepted."""
+    with np.load(path, allow_pickle=False) as z:
+        return z["y_train"].astype(np.int64)
+
+
 def inspect_labels(path: Path, n_train: int | None, num_classes: int | None, field: str = "train_labels") -> dict[str, Any]:
     try:
         y = np.load(path, allow_pickle=False)

@@ -13,6 +13,8 @@ from fastapi import UploadFile
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, Json, StringConstraints, TypeAdapter,
                       field_validator, model_serializer, model_validator)
 
+from latentgen.corruption import MAX_MATRIX_CLASSES as MAX_NOISE_CLASSES
+
 ARCH_RE = re.compile(r"^(mlp|cnn|alexnet|resnet18|torchvision:[A-Za-z_][A-Za-z0-9_]*)$")
 SEED_MAX = 2**32 - 1  # numpy's and torch's seeds
 MAX_LAYERS = 64
@@ -226,10 +228,39 @@ class ModelOut(BaseModel):
 
 # ---------------------------------------------------------------- datasets
 
+class NoiseKind(str, Enum):
+    uniform = "uniform"
+    pairflip = "pairflip"
+    transition = "transition"
+
+
+class ClassMapPreset(str, Enum):
+    """Pair-flip maps: `cifar10` truck → automobile, bird → airplane, deer → horse, cat ↔ dog and `mnist`
+    2 → 7, 3 → 8, 5 ↔ 6, 7 → 1 (Patrini et al. 2017); `next` c → c + 1 mod K (Han et al. 2018)."""
+    cifar10 = "cifar10"
+    mnist = "mnist"
+    next = "next"
+
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+ClassIndex = Annotated[int, Field(ge=0, le=1_000_000)]
+ClassPair = Annotated[list[ClassIndex], Field(min_length=2, max_length=2, description="[from, to]")]
+
+
 class CorruptionSpec(BaseModel):
-    """Shuffle each training label with probability `p` to a uniformly drawn class (seeded)."""
+    """How the training labels are corrupted, seeded. `uniform` (the paper's, the default): each label is
+    redrawn with probability `p` from all classes. `pairflip`: with probability `p` a label moves to its
+    class's partner in `class_map` (a preset or [from, to] pairs; default `next`). `transition`: a label
+    of class i becomes j with probability `matrix[i][j]` (K rows that sum to 1)."""
     model_config = ConfigDict(extra="forbid")
-    p: float = Field(ge=0.0, le=1.0)
+    noise: NoiseKind = NoiseKind.uniform
+    p: float | None = Field(default=None, ge=0.0, le=1.0, description="uniform and pairflip: how likely a label "
+                            "is corrupted")
+    class_map: ClassMapPreset | list[ClassPair] | None = Field(
+        default=None, max_length=MAX_NOISE_CLASSES, description="pairflip: the partners", examples=["cifar10", [[9, 1], [3, 5]]])
+    matrix: list[Annotated[list[Probability], Field(max_length=MAX_NOISE_CLASSES)]] | None = Field(
+        default=None, max_length=MAX_NOISE_CLASSES, description="transition: P(given label j | true class i), "
+        f"at most {MAX_NOISE_CLASSES} classes (more: upload train_labels)", examples=[[[0.8, 0.2], [0.1, 0.9]]])
     seed: Seed = 0
 
 
@@ -284,10 +315,38 @@ class DatasetUpload(BaseModel):
     train_labels: UploadFile | None = Field(default=None, description=".npy integer array: the labels the model was trained on")
 
 
+class LabelChange(BaseModel):
+    true: int = Field(description="true class")
+    given: int = Field(description="the label given instead")
+    count: int
+    share_of_class: float = Field(description="of the true class's training examples")
+
+
+class RealisedNoise(BaseModel):
+    """What the corruption drew on these labels."""
+    rate: float = Field(description="share of training labels that differ from the true ones")
+    changes: list[LabelChange] = Field(description="the most frequent changes, most frequent first")
+    counts: list[list[int]] | None = Field(default=None, description="K × K: counts[true][given] "
+                                           f"(up to {MAX_NOISE_CLASSES} classes)")
+
+
+class LabelNoise(RealisedNoise):
+    """A job's training labels against the true ones."""
+    model: str | None = Field(default=None, description="the noise model in words, when the service drew the labels")
+
+
 class CorruptionLabels(BaseModel):
     kind: Literal["corruption"]
-    p: float
+    noise: NoiseKind = NoiseKind.uniform
+    p: float | None = None
+    class_map: ClassMapPreset | list[list[int]] | None = None
+    matrix: list[list[float]] | None = None
     seed: int
+    description: str | None = Field(default=None, description="the noise model in words")
+    expected_rate: float | None = Field(default=None, description="labels changed when classes are equally "
+                                        "frequent (when the number of classes is known at upload)")
+    realised: RealisedNoise | None = Field(default=None, description="what the corruption drew (npz uploads, whose "
+                                           "labels the service reads at upload; every job's summary has it too)")
 
 
 class UploadedLabels(BaseModel):
@@ -737,6 +796,8 @@ class DataSummary(BaseModel):
     flip_rate: float = Field(description="fraction of training labels that differ from y_train")
     preprocessing: str | None = Field(default=None, description="how the inputs were prepared, in words "
                                       "(absent for data sets registered before it was recorded)")
+    noise: LabelNoise | None = Field(default=None, description="the training labels' noise: what changed into "
+                                     "what (absent in results from before it was reported)")
 
 
 class TidyRow(BaseModel):

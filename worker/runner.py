@@ -409,13 +409,13 @@ class Runner:
     def load_labels(self, ds: Dataset, splits):
         """(splits, labels): the training labels of the data set, and its splits without the
         examples a cleaned data set leaves out (label -1)."""
-        from latentgen.corruption import CorruptedLabels, corrupt_labels
+        from latentgen.corruption import CorruptedLabels, NoiseModel
         from latentgen.data import Splits
 
         y_true = splits.y_train.numpy()
         spec = ds.labels
         if spec["kind"] == "corruption":
-            return splits, corrupt_labels(y_true, float(spec["p"]), splits.num_classes, int(spec["seed"]))
+            return splits, NoiseModel.from_dict(spec).corrupt(y_true, splits.num_classes, int(spec["seed"]))
         noisy = self.stored_labels(ds)
         if len(noisy) != len(y_true):
             raise ValueError(f"train_labels has {len(noisy)} entries but the training set has {len(y_true)}")
@@ -522,12 +522,18 @@ class Runner:
 
 
 def data_summary(splits, labels, ds: Dataset) -> dict[str, Any]:
-    """What the job ran on: sizes, input shape, classes, the flip rate of its training labels and how
-    its inputs were prepared (when the data set records it)."""
+    """What the job ran on: sizes, input shape, classes, the flip rate of its training labels, their
+    noise (its model when the service drew it; what changed into what) and how its inputs were
+    prepared (when the data set records it)."""
+    from latentgen.corruption import NoiseModel, realised_noise
+
     recorded = (ds.info or {}).get("preprocessing")
+    noise = realised_noise(labels, splits.num_classes)
+    if ds.labels["kind"] == "corruption":
+        noise = {"model": NoiseModel.from_dict(ds.labels).describe(), **noise}
     return {"n_train": int(len(splits.x_train)), "n_test": int(len(splits.x_test)),
             "input_shape": [int(s) for s in splits.input_shape], "num_classes": int(splits.num_classes),
-            "flip_rate": float(labels.flip_rate),
+            "flip_rate": float(labels.flip_rate), "noise": noise,
             **({"preprocessing": recorded["description"]} if recorded else {})}
 
 

@@ -338,7 +338,13 @@ def test_other_owners_get_404(client, alice, bob, model, dataset):
 
 def test_dataset_upload_records_its_shape(dataset, mnist_small):
     assert dataset["source"] == "npz"
-    assert dataset["labels"] == {"kind": "corruption", "p": P, "seed": SEED}
+    from latentgen.corruption import corrupt_labels, realised_noise
+
+    with np.load(mnist_small) as z:
+        drawn = realised_noise(corrupt_labels(z["y_train"], P, 10, SEED), 10)
+    assert dataset["labels"] == {"kind": "corruption", "noise": "uniform", "p": P, "class_map": None, "matrix": None,
+                                 "seed": SEED, "description": f"uniform: each label redrawn from all classes with "
+                                 f"probability {P:g}", "expected_rate": pytest.approx(P * 0.9), "realised": drawn}
     assert dataset["info"] == {"n_train": 1000, "n_test": 500, "n_val": 0, "sample_shape": [28, 28],
                                "num_features": 784, "num_classes": 10, "options": None, "input_dtype": "uint8",
                                "preprocessing": {"mean": [0.5], "std": [0.5], "stated": False,
@@ -404,6 +410,47 @@ def test_a_stated_preprocessing_is_recorded_and_said_in_words(client, alice, tmp
                                                  "description": "the stored values as they are"}
 
 
+def test_every_noise_model_is_recorded_with_what_it_drew(client, alice, stack, mnist_small):
+    from latentgen.corruption import NoiseModel, realised_noise
+
+    with np.load(mnist_small) as z:
+        y = z["y_train"]
+    matrix = (0.7 * np.eye(10) + 0.3 * np.roll(np.eye(10), 3, axis=1)).tolist()
+    for labels, rate in (({"noise": "pairflip", "p": 0.4, "class_map": "mnist", "seed": 3}, 0.2),
+                         ({"noise": "pairflip", "p": 0.3, "class_map": [[1, 7], [7, 1]]}, 0.06),
+                         ({"noise": "transition", "matrix": matrix, "seed": 1}, 0.3)):
+        r = upload_dataset(client, alice, mnist_small, spec={"labels": labels})
+        assert r.status_code == 201, r.text
+        record = r.json()["labels"]
+        model = NoiseModel.from_dict(labels)
+        assert record["noise"] == labels["noise"] and record["description"] == model.describe()
+        assert record["expected_rate"] == pytest.approx(rate)
+        assert record["realised"] == realised_noise(model.corrupt(y, 10, labels.get("seed", 0)), 10)
+        changed = {(c["true"], c["given"]) for c in record["realised"]["changes"]}
+        assert changed <= {(2, 7), (3, 8), (5, 6), (6, 5), (7, 1), (1, 7)} | {(i, (i + 3) % 10) for i in range(10)}
+    # a named source's labels are read by the workers: the record has the model and its expected rate
+    r = upload_dataset(client, alice, None, spec={"source": "digits", "labels": {"noise": "pairflip", "p": 0.5}})
+    assert r.status_code == 201, r.text
+    assert r.json()["labels"]["class_map"] == "next" and r.json()["labels"]["expected_rate"] == pytest.approx(0.5)
+    assert r.json()["labels"]["realised"] is None
+
+    n = _count(stack, Dataset)
+    for labels, field, message in (
+            ({"noise": "transition", "matrix": [[0.5, 0.4], [0.0, 1.0]]}, "spec.labels.matrix.0", "sums to 0.9"),
+            ({"noise": "transition", "matrix": np.eye(3).tolist()}, "spec.labels.matrix", "but the data set has 10"),
+            ({"noise": "transition", "matrix": [[1.5, -0.5], [0, 1]]}, "spec.labels.matrix.0.0", "less than or equal"),
+            ({"noise": "transition", "p": 0.2, "matrix": np.eye(10).tolist()}, "spec.labels.p", "gives the rates"),
+            ({"noise": "pairflip", "p": 0.2, "class_map": [[1, 12]]}, "spec.labels.class_map.0", "beyond"),
+            ({"noise": "pairflip", "p": 0.2, "class_map": "imagenet"}, "spec.labels.class_map", ""),
+            ({"noise": "transition", "matrix": np.eye(101).tolist()}, "spec.labels.matrix", "at most 100 items"),
+            ({"noise": "uniform"}, "spec.labels.p", "needs p"),
+            ({"noise": "gaussian", "p": 0.2}, "spec.labels.noise", "")):
+        r = upload_dataset(client, alice, mnist_small, spec={"labels": labels})
+        assert r.status_code == 422 and r.json()["error"]["field"] == field, r.text
+        assert message in r.json()["error"]["message"], r.text
+    assert _count(stack, Dataset) == n
+
+
 def test_named_source_under_the_data_dir(client, alice):
     r = upload_dataset(client, alice, None, spec={"source": "mnist", "root": "mnist", "labels": {"p": 0.2, "seed": 1}})
     assert r.status_code == 201, r.text
@@ -466,6 +513,9 @@ def test_probe_job_runs_on_the_worker(client, alice, probe_job):
     accs = [row["value"] for row in res["rows"] if row["metric"] == "test_acc"]
     assert all(0.0 <= a <= 1.0 for a in accs) and max(accs) > 0.5  # real MNIST, well above chance
     assert res["summary"]["model_test_acc"] is not None
+    # the worker drew the labels the data set's record says were drawn
+    dataset = client.get(f"/v1/datasets/{job['dataset_id']}", headers=alice).json()
+    assert res["summary"]["data"]["noise"] == {"model": dataset["labels"]["description"], **dataset["labels"]["realised"]}
 
     # the same table as CSV, its own operation; the JSON operation answers JSON whatever Accept says
     csv1 = client.get(f"/v1/jobs/{job['id']}/result.csv", headers=alice)

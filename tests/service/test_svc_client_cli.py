@@ -255,3 +255,27 @@ def test_ctrl_c_detaches_and_a_canceled_job_exits_3(tmp_path):
         assert f"train job {job_id} was canceled" in reattached.stderr
     finally:
         serve.stop()
+
+
+def test_noise_models_from_the_command_line(serve, tmp_path):
+    pairs = latentgen(serve, tmp_path, "datasets", "upload", "--source", "digits", "--corruption", "0.3",
+                      "--class-map", "9:1,3:5", "--seed", "2")
+    assert pairs.returncode == 0, pairs.stderr
+    assert "pair flip with probability 0.3, class map 9 → 1, 3 → 5; about 6.0% of the labels change" in pairs.stdout
+
+    matrix = tmp_path / "noise.csv"  # what numpy.savetxt writes: one row a line
+    rows = [[0.6 if j == i else 0.4 if j == (i + 1) % 10 else 0.0 for j in range(10)] for i in range(10)]
+    matrix.write_text("# true class by row, given label by column\n" + "\n".join(",".join(map(str, r)) for r in rows))
+    drawn = latentgen(serve, tmp_path, "datasets", "upload", "--source", "digits", "--transition-matrix", matrix.name)
+    assert drawn.returncode == 0, drawn.stderr
+    assert "transition matrix over 10 classes; about 40.0% of the labels change" in drawn.stdout
+    listed = latentgen(serve, tmp_path, "datasets", "list")
+    assert "pairflip p=0.3 (9:1,3:5) seed 2" in listed.stdout and "transition 10×10 seed 0" in listed.stdout, listed
+
+    matrix.write_text("\n".join(",".join(map(str, r[:-1] + [0.5])) for r in rows))
+    refused = latentgen(serve, tmp_path, "datasets", "upload", "--source", "digits", "--transition-matrix", matrix.name)
+    assert refused.returncode == 4 and "field: spec.labels.matrix.0" in refused.stderr, refused
+    assert "sums to 1.5, not 1" in refused.stderr
+    bad_map = latentgen(serve, tmp_path, "datasets", "upload", "--source", "digits", "--corruption", "0.3",
+                        "--class-map", "cats")
+    assert bad_map.returncode == 2 and "neither a preset (cifar10, mnist, next) nor FROM:TO pairs" in bad_map.stderr

@@ -53,12 +53,14 @@ def report(client, alice, browser, tmp_path, job: dict, result: dict):
     assert client.get(f"/v1/artifacts/{artifact['id']}", headers=alice).content == r.content
     v = browser.visit_report(tmp_path / "report.html", r.content)
     assert v.dom["h1"] == f"{job['kind'].capitalize()} job {job['id']}"
+    # the data's label noise, drawn last: counts of each true class given each label
+    assert v.dom["images"][-1]["alt"] == "the training labels' noise: counts of each true class given each label"
     return v
 
 
 def test_train_report(client, alice, browser, tmp_path, jobs):
     v = report(client, alice, browser, tmp_path, *jobs["train"])
-    assert len(v.dom["images"]) == 1
+    assert len(v.dom["images"]) == 2
     (table,) = v.dom["tables"]
     assert table["headings"][:3] == ["epoch", "loss (cross-entropy)", "test"] and table["rows"] == 3  # epochs 0-2
 
@@ -66,7 +68,7 @@ def test_train_report(client, alice, browser, tmp_path, jobs):
 def test_probe_report(client, alice, browser, tmp_path, jobs):
     job, result = jobs["probe"]
     v = report(client, alice, browser, tmp_path, job, result)
-    assert len(v.dom["images"]) == 2  # test and validation accuracy per layer
+    assert len(v.dom["images"]) == 3  # test and validation accuracy per layer, the label noise
     pairs = {(r["layer"], r["probe"]) for r in result["rows"]}
     (table,) = v.dom["tables"]
     assert table["headings"][:4] == ["layer", "probe", "validation", "test"] and table["rows"] == len(pairs)
@@ -88,7 +90,7 @@ def test_repair_and_graft_reports(client, alice, browser, tmp_path, jobs, kind, 
     assert metrics["headings"] == ["metric", "model", tag, "change"] and metrics["rows"] == 6
     assert classes["headings"] == ["class", "model", tag, "change"] and classes["rows"] == 10
     # before and after, per class, the confusion matrices; a graft's candidate cuts and heads too
-    assert len(v.dom["images"]) == {"repair": 3, "graft": 4}[kind]
+    assert len(v.dom["images"]) == {"repair": 4, "graft": 5}[kind]
     if kind == "graft":
         (candidates,) = rest
         assert candidates["rows"] == len({(r["layer"], r["probe"]) for r in result["rows"]
@@ -100,8 +102,8 @@ def test_audit_report(client, alice, browser, tmp_path, jobs):
     v = report(client, alice, browser, tmp_path, job, result)
     flagged = result["summary"]["n_flagged"]
     assert flagged > 0
-    # the precision-recall curve (the digits' true labels are known) and the most suspicious images
-    assert len(v.dom["images"]) == 2
+    # the precision-recall curve (the digits' true labels are known), the most suspicious images, the noise
+    assert len(v.dom["images"]) == 3
     suspicious, candidates = v.dom["tables"]
     assert suspicious["headings"] == ["example", "given label", "suggested", "suspicion", "true label"]
     assert suspicious["rows"] == min(flagged, SUSPICIOUS_LISTED)
@@ -112,7 +114,7 @@ def test_audit_report(client, alice, browser, tmp_path, jobs):
 def test_dynamics_report(client, alice, browser, tmp_path, jobs):
     job, result = jobs["dynamics"]
     v = report(client, alice, browser, tmp_path, job, result)
-    assert len(v.dom["images"]) == 1
+    assert len(v.dom["images"]) == 2
     peaks, table = v.dom["tables"]
     assert peaks["headings"][:3] == ["layer", "probe", "peak epoch"]
     assert peaks["rows"] == len(result["summary"]["peaks"])
@@ -122,7 +124,7 @@ def test_dynamics_report(client, alice, browser, tmp_path, jobs):
 def test_midway_report(client, alice, browser, tmp_path, jobs):
     job, result = jobs["midway"]
     v = report(client, alice, browser, tmp_path, job, result)
-    assert len(v.dom["images"]) == 1
+    assert len(v.dom["images"]) == 2
     final, table = v.dom["tables"]
     assert final["rows"] == 3 and table["rows"] == len(result["rows"])
 

@@ -22,12 +22,13 @@ from latentgen_client.api.jobs import (cancel_job, create_job, get_job, get_job_
                                       get_job_result_csv, list_jobs)
 from latentgen_client.api.models import create_model, download_model_weights, list_models
 from latentgen_client.errors import UnexpectedStatus
-from latentgen_client.models import (ArchSpec, AuditJobCreate, AuditParams, BiasMode, Checkpoint, CleanMode,
-                                     CorruptionSpec, DatasetSpec, DatasetUpload, DataSource, DynamicsJobCreate,
-                                     DynamicsParams, GraftJobCreate, GraftParams, HeadChoice, JobKind, JobStatus,
-                                     LoaderOptions, MidwayJobCreate, MidwayParams, ModelUpload, PreprocessingSpec,
-                                     ProbeJobCreate, ProbeName, ProbeParams, RecipeName, RepairJobCreate,
-                                     RepairParams, TrainArch, TrainJobCreate, TrainParams, ValidationOptions)
+from latentgen_client.models import (ArchSpec, AuditJobCreate, AuditParams, BiasMode, Checkpoint, ClassMapPreset,
+                                     CleanMode, CorruptionSpec, DatasetSpec, DatasetUpload, DataSource,
+                                     DynamicsJobCreate, DynamicsParams, GraftJobCreate, GraftParams, HeadChoice,
+                                     JobKind, JobStatus, LoaderOptions, MidwayJobCreate, MidwayParams, ModelUpload,
+                                     NoiseKind, PreprocessingSpec, ProbeJobCreate, ProbeName, ProbeParams,
+                                     RecipeName, RepairJobCreate, RepairParams, TrainArch, TrainJobCreate,
+                                     TrainParams, ValidationOptions)
 from latentgen_client.types import UNSET, File
 
 from . import display
@@ -218,15 +219,14 @@ def cmd_datasets_upload(args) -> int:
     source = args.source or ("npz" if args.file else None)
     if source is None:
         raise UsageError("give an npz FILE or a named --source (e.g. --source digits)")
-    if args.seed is not None and args.corruption is None:
-        raise UsageError("--seed seeds --corruption: give both")
+    labels = _corruption(args)
     if (args.mean is None) != (args.std is None):
         raise UsageError("--mean and --std state the preprocessing together: give both")
     options = {k: v for k, v in (("test_size", args.test_size), ("seed", args.split_seed),
                                  ("image_size", args.image_size)) if v is not None}
     spec = DatasetSpec(
         source=DataSource(source), name=args.name or UNSET, root=args.root or UNSET,
-        labels=CorruptionSpec(p=args.corruption, seed=args.seed or 0) if args.corruption is not None else UNSET,
+        labels=labels or UNSET,
         options=LoaderOptions.from_dict(options) if options else UNSET,
         preprocessing=PreprocessingSpec(mean=args.mean, std=args.std) if args.mean is not None else UNSET)
     uploads = {part: Path(path) for part, path in (("file", args.file), ("train_labels", args.train_labels)) if path}
@@ -239,6 +239,53 @@ def cmd_datasets_upload(args) -> int:
     else:
         display.dataset_detail(dataset)
     return EXIT_SUCCEEDED
+
+
+def _corruption(args) -> CorruptionSpec | None:
+    """The noise model the options describe: --transition-matrix implies transition noise, --class-map
+    pair flips; the service checks the rest and names what is wrong."""
+    if args.transition_matrix is not None and args.class_map is not None:
+        raise UsageError("--class-map is for pair flips, --transition-matrix for transition noise: give one")
+    noise = args.noise or ("transition" if args.transition_matrix is not None
+                           else "pairflip" if args.class_map is not None else "uniform")
+    if args.corruption is None and args.noise is None and args.transition_matrix is None and args.class_map is None:
+        if args.seed is not None:
+            raise UsageError("--seed seeds the label noise: give --corruption P (or a --noise model) too")
+        return None
+    matrix = _matrix_file(args.transition_matrix) if args.transition_matrix is not None else UNSET
+    return CorruptionSpec(noise=NoiseKind(noise), p=UNSET if args.corruption is None else args.corruption,
+                          class_map=UNSET if args.class_map is None else args.class_map, matrix=matrix,
+                          seed=args.seed or 0)
+
+
+def _matrix_file(path: str) -> list[list[float]]:
+    """A K × K matrix from a text file: one row a line, numbers separated by commas or spaces (what
+    numpy.savetxt writes); lines starting with # are comments."""
+    try:
+        text = Path(path).read_text()
+    except OSError as e:
+        raise UsageError(f"--transition-matrix {path}: {e.strerror}") from None
+    rows = []
+    for n, line in enumerate(text.splitlines(), 1):
+        line = line.split("#", 1)[0].replace(",", " ").split()
+        if not line:
+            continue
+        try:
+            rows.append([float(v) for v in line])
+        except ValueError:
+            raise UsageError(f"--transition-matrix {path}, line {n}: not a row of numbers") from None
+    return rows
+
+
+def _class_map(text: str) -> ClassMapPreset | list[list[int]]:
+    known = [c.value for c in ClassMapPreset]
+    if text in known:
+        return ClassMapPreset(text)
+    try:
+        return [[int(a), int(b)] for a, b in (pair.split(":") for pair in _names(text))]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is neither a preset ({', '.join(known)}) nor FROM:TO pairs "
+                                         "(e.g. 9:1,3:5,5:3)") from None
 
 
 def cmd_datasets_list(args) -> int:
@@ -372,8 +419,15 @@ def add_client_commands(add: Callable[..., argparse.ArgumentParser], common: arg
                    help="a named source the workers read (default: npz when FILE is given)")
     p.add_argument("--root", help="a named source's path under the workers' data directory")
     p.add_argument("--corruption", type=float, metavar="P",
-                   help="shuffle each training label with probability P, as the model was trained")
-    p.add_argument("--seed", type=int, help="seed of --corruption (default 0)")
+                   help="corrupt each training label with probability P, as the model was trained")
+    p.add_argument("--noise", choices=[n.value for n in NoiseKind],
+                   help="the noise model: uniform (the paper's: redrawn from all classes; the default), pairflip "
+                        "(to the class's partner in --class-map) or transition (--transition-matrix)")
+    p.add_argument("--class-map", type=_class_map, metavar="PRESET|FROM:TO,...",
+                   help="pair flips: cifar10, mnist (Patrini et al.'s maps), next (c to c+1; the default), or pairs")
+    p.add_argument("--transition-matrix", metavar="FILE",
+                   help="transition noise: K rows of K probabilities (row: true class, column: given label)")
+    p.add_argument("--seed", type=int, help="seed of the label noise (default 0)")
     p.add_argument("--train-labels", metavar="NPY", help="the exact labels the model was trained on, instead")
     p.add_argument("--test-size", type=int, help="digits: held-out test examples")
     p.add_argument("--split-seed", type=int, help="digits: seed of the train/test split")

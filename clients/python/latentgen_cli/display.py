@@ -147,10 +147,32 @@ def _arch(a: dict) -> str:
 def _labels(d: dict) -> str:
     labels = d["labels"]
     if labels["kind"] == "corruption":
-        return f"corruption p={labels['p']} seed {labels['seed']}"
+        noise = labels.get("noise") or "uniform"
+        if noise == "transition":
+            return f"transition {len(labels['matrix'])}×{len(labels['matrix'])} seed {labels['seed']}"
+        named = "corruption" if noise == "uniform" else noise
+        return f"{named} p={labels['p']}{_class_map_text(labels.get('class_map'))} seed {labels['seed']}"
     if labels["kind"] == "cleaned":
         return f"cleaned ({labels['mode']}, {labels['n_changed']} changed)"
     return f"uploaded ({labels['sha256'][:12]}…)"
+
+
+def _class_map_text(class_map) -> str:
+    if class_map is None:
+        return ""
+    return f" ({class_map if isinstance(class_map, str) else ','.join(f'{a}:{b}' for a, b in class_map)})"
+
+
+def _noise(d: dict) -> str | None:
+    """The corruption in words, with its rate: drawn at upload, else expected."""
+    labels = d["labels"]
+    if labels["kind"] != "corruption" or not labels.get("description"):
+        return None
+    realised = labels.get("realised")
+    rate = (f"{100 * realised['rate']:.1f}% of the labels changed" if realised
+            else f"about {100 * labels['expected_rate']:.1f}% of the labels change" if labels.get("expected_rate") is not None
+            else "")
+    return labels["description"] + (f"; {rate}" if rate else "")
 
 
 def _sizes(d: dict) -> str:
@@ -189,7 +211,7 @@ def model_detail(model) -> None:
 
 def dataset_detail(dataset) -> None:
     _details(f"data set {dataset.id}", dataset.to_dict(), DATASET_COLUMNS[1:] + [
-        ("inputs", lambda d: ((d.get("info") or {}).get("preprocessing") or {}).get("description"))])
+        ("label noise", _noise), ("inputs", lambda d: ((d.get("info") or {}).get("preprocessing") or {}).get("description"))])
 
 
 def job_detail(job) -> None:

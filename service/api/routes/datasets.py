@@ -10,10 +10,10 @@ from latentgen.sources import source_facts
 from ... import crud
 from ...core.config import Settings
 from ...errors import ApiError
-from ...inspect_uploads import inspect_labels, inspect_npz
+from ...inspect_uploads import inspect_labels, inspect_npz, train_labels_of
 from ...models import Dataset
 from ...openapi import errors
-from ...schemas import DatasetOut, DatasetPage, DatasetSpec, DatasetUpload
+from ...schemas import CorruptionSpec, DatasetOut, DatasetPage, DatasetSpec, DatasetUpload
 from ...storage import Staged, stage_stream
 from ..deps import DbDep, OwnerDep, SettingsDep, StagingDep, StorageDep, require_multipart
 
@@ -53,6 +53,26 @@ def stated_preprocessing(ds: DatasetSpec, info: dict) -> dict:
         except DataError as e:
             raise ApiError(422, "invalid_preprocessing", str(e), "spec.preprocessing") from e
     return {**chosen.to_dict(), "stated": ds.preprocessing is not None, "description": chosen.describe(dtype)}
+
+
+def corruption_record(spec: CorruptionSpec, info: dict, npz: Path | None) -> dict:
+    """The corruption as recorded: the noise model (checked against the data set's classes when they are
+    known), in words, its expected rate and, for an uploaded npz, what it draws on its labels."""
+    from latentgen.corruption import NoiseModel, NoiseSpecError, realised_noise
+
+    k = info.get("num_classes")
+    try:
+        model = NoiseModel.from_dict(spec.model_dump(mode="json", exclude={"seed"}))
+        if k is not None:
+            model.check_classes(k)
+    except NoiseSpecError as e:
+        raise ApiError(422, "invalid_labels", str(e), f"spec.labels.{e.field}") from e
+    record = {"kind": "corruption", **model.to_dict(), "seed": spec.seed, "description": model.describe()}
+    if k is not None:
+        record["expected_rate"] = model.expected_rate(k)
+    if npz is not None:
+        record["realised"] = realised_noise(model.corrupt(train_labels_of(npz), k, spec.seed), k)
+    return record
 
 
 @router.post(
@@ -116,9 +136,7 @@ def create_dataset(
             staged.append(lab_st)
             inspect_labels(lab_st.path, info.get("n_train"), info.get("num_classes"), "train_labels")
         if ds.labels is not None:
-            if ds.labels.p > 0 and info.get("num_classes", 2) < 2:
-                raise ApiError(422, "invalid_labels", "corruption needs at least 2 classes", "spec.labels")
-            labels = {"kind": "corruption", "p": ds.labels.p, "seed": ds.labels.seed}
+            labels = corruption_record(ds.labels, info, data_st.path if data_st else None)
         else:
             assert lab_st is not None
             labels = {"kind": "uploaded", "sha256": lab_st.sha256}

@@ -12,6 +12,7 @@ from .bias_mode import BiasMode
 from .checkpoint import Checkpoint
 from .choice import Choice
 from .choice_rule import ChoiceRule
+from .class_map_preset import ClassMapPreset
 from .class_metrics import ClassMetrics
 from .clean_mode import CleanMode
 from .cleaned_labels import CleanedLabels
@@ -54,6 +55,8 @@ from .job_kind import JobKind
 from .job_page import JobPage
 from .job_status import JobStatus
 from .knn_options import KnnOptions
+from .label_change import LabelChange
+from .label_noise import LabelNoise
 from .last_layer_repair import LastLayerRepair
 from .layer_out import LayerOut
 from .linear_options import LinearOptions
@@ -75,6 +78,7 @@ from .model_out_format import ModelOutFormat
 from .model_page import ModelPage
 from .model_upload import ModelUpload
 from .no_options import NoOptions
+from .noise_kind import NoiseKind
 from .peak import Peak
 from .preprocessing import Preprocessing
 from .preprocessing_spec import PreprocessingSpec
@@ -86,6 +90,7 @@ from .probe_params import ProbeParams
 from .probe_result import ProbeResult
 from .probe_summary import ProbeSummary
 from .progress import Progress
+from .realised_noise import RealisedNoise
 from .recipe_name import RecipeName
 from .repair_job import RepairJob
 from .repair_job_create import RepairJobCreate
@@ -123,6 +128,7 @@ __all__ = (
     "Checkpoint",
     "Choice",
     "ChoiceRule",
+    "ClassMapPreset",
     "ClassMetrics",
     "CleanedLabels",
     "CleanMode",
@@ -165,6 +171,8 @@ __all__ = (
     "JobPage",
     "JobStatus",
     "KnnOptions",
+    "LabelChange",
+    "LabelNoise",
     "LastLayerRepair",
     "LayerOut",
     "LinearOptions",
@@ -185,6 +193,7 @@ __all__ = (
     "ModelOutFormat",
     "ModelPage",
     "ModelUpload",
+    "NoiseKind",
     "NoOptions",
     "Peak",
     "Preprocessing",
@@ -197,6 +206,7 @@ __all__ = (
     "ProbeResult",
     "ProbeSummary",
     "Progress",
+    "RealisedNoise",
     "RecipeName",
     "RepairJob",
     "RepairJobCreate",

@@ -11,6 +11,8 @@ from ..types import UNSET, Unset
 from ..types import UNSET, Unset
 from typing import cast
 
+if TYPE_CHECKING:
+  from ..models.label_noise import LabelNoise
 
 
 
@@ -32,6 +34,8 @@ class DataSummary:
             flip_rate (float): fraction of training labels that differ from y_train
             preprocessing (None | str | Unset): how the inputs were prepared, in words (absent for data sets registered
                 before it was recorded)
+            noise (LabelNoise | None | Unset): the training labels' noise: what changed into what (absent in results from
+                before it was reported)
      """
 
     n_train: int
@@ -40,6 +44,7 @@ class DataSummary:
     num_classes: int
     flip_rate: float
     preprocessing: None | str | Unset = UNSET
+    noise: LabelNoise | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -47,6 +52,7 @@ class DataSummary:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.label_noise import LabelNoise # noqa: PLC0415
         n_train = self.n_train
 
         n_test = self.n_test
@@ -65,6 +71,14 @@ class DataSummary:
         else:
             preprocessing = self.preprocessing
 
+        noise: dict[str, Any] | None | Unset
+        if isinstance(self.noise, Unset):
+            noise = UNSET
+        elif isinstance(self.noise, LabelNoise):
+            noise = self.noise.to_dict()
+        else:
+            noise = self.noise
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -77,6 +91,8 @@ class DataSummary:
         })
         if preprocessing is not UNSET:
             field_dict["preprocessing"] = preprocessing
+        if noise is not UNSET:
+            field_dict["noise"] = noise
 
         return field_dict
 
@@ -84,6 +100,7 @@ class DataSummary:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.label_noise import LabelNoise # noqa: PLC0415
         d = dict(src_dict)
         n_train = d.pop("n_train")
 
@@ -106,6 +123,26 @@ class DataSummary:
         preprocessing = _parse_preprocessing(d.pop("preprocessing", UNSET))
 
 
+        def _parse_noise(data: object) -> LabelNoise | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                noise_type_0 = LabelNoise.from_dict(data)
+
+
+
+                return noise_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(LabelNoise | None | Unset, data)
+
+        noise = _parse_noise(d.pop("noise", UNSET))
+
+
         data_summary = cls(
             n_train=n_train,
             n_test=n_test,
@@ -113,6 +150,7 @@ class DataSummary:
             num_classes=num_classes,
             flip_rate=flip_rate,
             preprocessing=preprocessing,
+            noise=noise,
         )
 
 
