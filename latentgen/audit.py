@@ -7,7 +7,10 @@ example, prefers another class: the example is flagged and that class suggested.
 probe (or an average over chosen layers) are those with the best accuracy on the noisy labels of
 a validation split held out from the network's training (`validation`); test accuracy is only
 reported. When the true labels are known, precision, recall, F1 and AUROC against the truly
-flipped examples are reported, with the same for the network's own in-sample predictions.
+flipped examples are reported, with the same for the network's own in-sample predictions. The
+noise itself is estimated as counts of (suggested, given) labels: which classes were given which.
+When those counts, as the linear probe sees them, put most of each class's changes on one label, the
+noise is class-dependent and the linear probe alone competes (`STRUCTURED_RULE` says why).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Mapping, Sequence
 import numpy as np
 from torch import nn
 
-from latentgen.corruption import CorruptedLabels
+from latentgen.corruption import CorruptedLabels, noise_counts, realised_noise
 from latentgen.crossfit import SCORING_PROBES, assign_folds, cross_fit, probe_scores, validation_class_scores
 from latentgen.data import Splits
 from latentgen.extract import Progress
@@ -29,6 +32,12 @@ from latentgen.validation import Validation, choose_on_validation, resolve_valid
 
 COLUMNS = ("index", "given", "suggested", "score", "flagged")
 MODES = ("relabel", "filter")
+# above this share of each class's changes going to a single other label, the noise is class-dependent
+STRUCTURED = 0.5
+STRUCTURED_RULE = ("the noise is class-dependent (most of a class's changes go to one label), so the linear probe "
+                   "chose: it estimates how likely each label is given the features, whose largest is the true class "
+                   "while a class keeps most of its labels, whereas MASC's class subspaces take in the images of the "
+                   "class they are confused with")
 
 
 def suspicion(scores: np.ndarray, given: np.ndarray) -> np.ndarray:
@@ -38,6 +47,23 @@ def suspicion(scores: np.ndarray, given: np.ndarray) -> np.ndarray:
     own = others[rows, given].copy()
     others[rows, given] = -np.inf
     return others.max(1) - own
+
+
+def noise_concentration(counts: np.ndarray) -> float | None:
+    """Of the changes in `counts[true][given]` (off the diagonal), the share in each row's largest cell:
+    about 1/(K − 1) plus sampling noise under uniform noise, near 1 when each class is confused with one
+    other (pair flips). None without changes."""
+    off = np.asarray(counts, dtype=np.float64).copy()
+    np.fill_diagonal(off, 0)
+    total = off.sum()
+    return None if total == 0 else float(off.max(axis=1).sum() / total)
+
+
+def flags(scores: np.ndarray, given: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(suspicion, flagged, suggested) of out-of-sample class scores."""
+    score = suspicion(scores, given)
+    flagged = score > 0
+    return score, flagged, np.where(flagged, scores.argmax(1), given)
 
 
 def detection_metrics(flagged: np.ndarray, score: np.ndarray, flipped: np.ndarray) -> dict[str, float]:
@@ -167,27 +193,44 @@ def audit_labels(network: Network | nn.Module, splits: Splits, labels: Corrupted
             values = {"val_acc": float(np.mean(val_predictions[(name, p)] == val_given)),
                       "test_acc": float(np.mean(_combine(test_scores, members, p).argmax(1) == y_test))}
             if flipped is not None:
-                score = suspicion(scores, given)
-                values.update(detection_metrics(score > 0, score, flipped))
+                score, flagged, _ = flags(scores, given)
+                values.update(detection_metrics(flagged, score, flipped))
             rows += [{"layer": name, "probe": p, "metric": m, "value": v} for m, v in values.items()]
     model_pred = crossed.model_probabilities.argmax(1)
     fit_part = val.fit_indices
     model = {"val_acc": float(np.mean(val_probabilities.argmax(1) == val_given)),
              "fit_acc": float(np.mean(model_pred[fit_part] == given[fit_part])),
              "test_acc": float(np.mean(test_probabilities.argmax(1) == y_test))}
-    picked, validation_summary = choose_on_validation(rows, val_predictions, val_given, num_classes, val,
-                                                      model["val_acc"], model["fit_acc"])
+    def choose_among(probes_: Sequence[str]) -> tuple[dict, dict]:
+        return choose_on_validation([r for r in rows if r["probe"] in probes_],
+                                    {key: v for key, v in val_predictions.items() if key[1] in probes_}, val_given,
+                                    num_classes, val, model["val_acc"], model["fit_acc"])
+
+    picked, validation_summary = choose_among(probes)
+    oracle = picked["oracle"]
+    structure = None
+    if "linear" in probes and len(probes) > 1:
+        # how structured the noise is, as the linear probe (consistent under any such noise) estimates it
+        linear, linear_validation = choose_among(["linear"])
+        *_, linear_suggested = flags(oos[(linear["chosen"]["layer"], "linear")], given)
+        concentration = noise_concentration(noise_counts(linear_suggested, given, num_classes))
+        structured = concentration is not None and concentration > STRUCTURED
+        structure = {"concentration": concentration, "structured": structured, "threshold": STRUCTURED,
+                     "measured_on": {"layer": linear["chosen"]["layer"], "probe": "linear"},
+                     "rule": STRUCTURED_RULE if structured else None}
+        if structured:
+            picked, validation_summary = linear, linear_validation
     chosen = picked["chosen"]
     scores = oos[(chosen["layer"], chosen["probe"])]
-    score = suspicion(scores, given)
-    flagged = score > 0
-    suggested = np.where(flagged, scores.argmax(1), given)
+    score, flagged, suggested = flags(scores, given)
     summary = {
         "n": n, "n_flagged": int(flagged.sum()), "estimated_noise_rate": float(flagged.mean()),
+        # the confident joint's analogue: suggested labels taken as the true ones
+        "estimated_noise": realised_noise(CorruptedLabels(given, suggested, flagged, flagged), num_classes),
         "layer": chosen["layer"], "probe": chosen["probe"], "folds": folds,
         "val_acc": chosen["val_acc"], "test_acc": chosen["test_acc"],
-        "chosen_by": picked["rule"], "oracle": picked["oracle"], "model": model, "validation": validation_summary,
-        "detection": None,
+        "chosen_by": picked["rule"], "oracle": oracle, "model": model, "validation": validation_summary,
+        "noise_structure": structure, "detection": None,
     }
     if flipped is not None:
         model_score = suspicion(crossed.model_probabilities, given)

@@ -266,12 +266,18 @@ def _checked_matrix(matrix) -> tuple[tuple[float, ...], ...]:
     return tuple(rows)
 
 
+def noise_counts(true_labels: np.ndarray, labels: np.ndarray, num_classes: int) -> np.ndarray:
+    """K × K counts[true][given] of two label arrays."""
+    k = num_classes
+    return np.bincount(np.asarray(true_labels) * k + np.asarray(labels), minlength=k * k).reshape(k, k)
+
+
 def realised_noise(labels: CorruptedLabels, num_classes: int, top: int = 5,
                    max_counts: int = MAX_MATRIX_CLASSES) -> dict[str, Any]:
     """What the labels' noise turned out to be: the share changed, the K × K counts of (true class, given
     label) when K ≤ `max_counts`, and the `top` most frequent changes."""
     k = num_classes
-    counts = np.bincount(labels.true_labels * k + labels.labels, minlength=k * k).reshape(k, k)
+    counts = noise_counts(labels.true_labels, labels.labels, k)
     off = counts.copy()
     np.fill_diagonal(off, 0)
     order = np.argsort(-off, axis=None, kind="stable")[:top]

@@ -459,6 +459,10 @@ def audit_sections(job: Mapping[str, Any], extras: Mapping[str, Any]) -> list[Se
                 f'({esc(summary.get("folds"))} folds; chosen on the validation split: validation '
                 f'{percent(summary.get("val_acc"))}, test {percent(summary.get("test_acc"))}).</p>')
     body = headline + _choice_note(summary)
+    structure = summary.get("noise_structure") or {}
+    if structure.get("structured"):
+        body += (f'<p class="note">{percent(structure.get("concentration"))} of the suggested changes of a class go '
+                 f'to one label: {esc(structure.get("rule"))}.</p>')
     if detection:
         audit, model = detection.get("audit") or {}, detection.get("model") or {}
         body += (f'<p>Against the true labels ({percent(detection.get("true_noise_rate"))} of them wrong): the audit '
@@ -475,6 +479,9 @@ def audit_sections(job: Mapping[str, Any], extras: Mapping[str, Any]) -> list[Se
              if p.get("recall") is not None and p.get("precision") is not None}),
             "precision against recall of the audit's suspicion score in finding the wrong labels")
     sections = [Section("Result", body)]
+    estimated = summary.get("estimated_noise") or {}
+    if estimated.get("counts"):
+        sections.append(Section("Estimated noise", _estimated_noise(estimated, (summary.get("data") or {}).get("noise"))))
     suspicious = sorted((r for r in rows if r.get("flagged")), key=lambda r: -r["score"])
     by_index = {r["index"]: r for r in suspicious}
     shown = extras.get("suspicious") or {}
@@ -499,6 +506,19 @@ def audit_sections(job: Mapping[str, Any], extras: Mapping[str, Any]) -> list[Se
             candidates, lambda row, key: key == "val_acc" and (row["layer"], row["probe"]) == (
                 summary.get("layer"), summary.get("probe")), "every (layer, probe) considered; the choice highlighted")))
     return sections
+
+
+def _estimated_noise(estimated: Mapping[str, Any], drawn: Mapping[str, Any] | None) -> str:
+    """The audit's estimate of which classes were given which labels, beside the drawn noise when known."""
+    changes = "; ".join(f"{c['true']} → {c['given']}: {c['count']}" for c in estimated.get("changes") or ())
+    panels = {"estimated by the audit": estimated["counts"]}
+    if drawn and drawn.get("counts"):
+        panels["drawn (true labels)"] = drawn["counts"]
+    figure = plots.confusion_figure(panels, xlabel="given label", ylabel="suggested (true) class",
+                                    title="label noise: suggested (or true) class × given label")
+    return (f"<p>Which classes were given which labels, taking the suggested labels as the true ones. Most "
+            f"frequent: {esc(changes or 'none')}.</p>"
+            + figure_html(figure, "the label noise the audit estimates, beside the drawn noise when known"))
 
 
 def _beside(*blocks: str) -> str:

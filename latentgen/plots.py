@@ -239,7 +239,7 @@ def per_class_figure(per_class: Mapping[str, Sequence[float | None]], reference:
 
 
 def confusion_figure(matrices: Mapping[str, Sequence[Sequence[int]]], title: str | None = None,
-                     xlabel: str = "predicted class"):
+                     xlabel: str = "predicted class", ylabel: str = "true class"):
     """{"model": counts[true][predicted], "repaired": ...}: one heat map per model, each row
     normalised to the share of its true class (cividis: readable with colour-blindness, and in grey)."""
     import numpy as np
@@ -262,7 +262,7 @@ def confusion_figure(matrices: Mapping[str, Sequence[Sequence[int]]], title: str
         ax.set_yticks(ticks, [str(c) for c in ticks])
         ax.set_xlabel(xlabel)
         ax.set_title(arm)
-    panels[0].set_ylabel("true class")
+    panels[0].set_ylabel(ylabel)
     figure.colorbar(image, ax=panels, label="share of the true class (%)", format="{x:.0%}", shrink=0.85)
     figure.suptitle(title or "test confusion matrices (counts; colour: share of the row)")
     return figure

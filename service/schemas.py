@@ -1001,11 +1001,23 @@ class AuditRow(BaseModel):
     true_label: int | None = Field(default=None, description="when known (y_train)")
 
 
+class NoiseStructure(BaseModel):
+    """Whether the audit's noise looks class-dependent, and what that changed."""
+    concentration: float | None = Field(description="of the changes the linear probe suggests, the share that "
+                                        "goes to each class's most frequent other label (≈ 1/(K − 1) for uniform noise)")
+    structured: bool = Field(description="concentration above the threshold: the linear probe alone competed")
+    threshold: float
+    measured_on: dict[str, str] = Field(description="the candidate whose suggestions were counted")
+    rule: str | None = Field(description="why the choice was restricted, when it was")
+
+
 class AuditSummary(BaseModel):
     data: DataSummary
     n: int
     n_flagged: int
     estimated_noise_rate: float
+    estimated_noise: RealisedNoise | None = Field(default=None, description="the labels' noise as the audit sees "
+                                                  "it: counts[suggested][given], its most frequent changes")
     layer: str
     probe: str
     folds: int
@@ -1015,6 +1027,7 @@ class AuditSummary(BaseModel):
     oracle: Choice | None
     model: ModelAccuracy
     validation: ValidationInfo
+    noise_structure: NoiseStructure | None = Field(default=None, description="absent with one probe")
     detection: DetectionSummary | None
     candidates: list[TidyRow] = Field(description="val_acc and test_acc (and detection metrics) per candidate")
     cleaned_dataset_id: str | None

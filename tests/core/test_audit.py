@@ -109,6 +109,15 @@ def test_audit_flags_exactly_where_the_suggestion_differs_and_chooses_on_validat
     assert set(summary["detection"]) == {"true_noise_rate", "audit", "model"}
     rows = result.rows()
     assert len(rows) == N and set(rows[0]) == {"index", "given", "suggested", "score", "flagged", "true_label"}
+    # the estimated noise counts each (suggested, given) pair: its off-diagonal holds exactly the flags
+    counts = np.asarray(summary["estimated_noise"]["counts"])
+    for s, g in ((1, 7), (3, 8), (0, 0)):
+        assert counts[s, g] == np.sum((result.suggested == s) & (result.given == g))
+    assert counts.sum() - np.trace(counts) == summary["n_flagged"]
+    assert summary["estimated_noise"]["rate"] == summary["estimated_noise_rate"]
+    # uniform noise spreads a class's changes over the other labels: every probe competed
+    structure = summary["noise_structure"]
+    assert structure["concentration"] < structure["threshold"] and not structure["structured"], structure
 
 
 def test_cleaned_labels_relabel_or_filter(audited):

@@ -102,12 +102,14 @@ def test_audit_report(client, alice, browser, tmp_path, jobs):
     v = report(client, alice, browser, tmp_path, job, result)
     flagged = result["summary"]["n_flagged"]
     assert flagged > 0
-    # the precision-recall curve (the digits' true labels are known), the most suspicious images, the noise
-    assert len(v.dom["images"]) == 3
+    # the precision-recall curve (the digits' true labels are known), the estimated noise beside the drawn
+    # one, the most suspicious images, the data's noise
+    assert len(v.dom["images"]) == 4
+    assert v.dom["images"][1]["alt"] == "the label noise the audit estimates, beside the drawn noise when known"
     suspicious, candidates = v.dom["tables"]
     assert suspicious["headings"] == ["example", "given label", "suggested", "suspicion", "true label"]
     assert suspicious["rows"] == min(flagged, SUSPICIOUS_LISTED)
-    assert v.dom["images"][1]["alt"].startswith("the most suspicious training images")
+    assert v.dom["images"][2]["alt"].startswith("the most suspicious training images")
     assert candidates["rows"] == len({(r["layer"], r["probe"]) for r in result["summary"]["candidates"]})
 
 

@@ -79,6 +79,8 @@ from .model_page import ModelPage
 from .model_upload import ModelUpload
 from .no_options import NoOptions
 from .noise_kind import NoiseKind
+from .noise_structure import NoiseStructure
+from .noise_structure_measured_on import NoiseStructureMeasuredOn
 from .peak import Peak
 from .preprocessing import Preprocessing
 from .preprocessing_spec import PreprocessingSpec
@@ -194,6 +196,8 @@ __all__ = (
     "ModelPage",
     "ModelUpload",
     "NoiseKind",
+    "NoiseStructure",
+    "NoiseStructureMeasuredOn",
     "NoOptions",
     "Peak",
     "Preprocessing",

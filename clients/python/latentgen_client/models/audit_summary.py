@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
   from ..models.data_summary import DataSummary
   from ..models.detection_summary import DetectionSummary
   from ..models.model_accuracy import ModelAccuracy
+  from ..models.noise_structure import NoiseStructure
+  from ..models.realised_noise import RealisedNoise
   from ..models.tidy_row import TidyRow
   from ..models.validation_info import ValidationInfo
 
@@ -48,6 +51,9 @@ class AuditSummary:
             candidates (list[TidyRow]): val_acc and test_acc (and detection metrics) per candidate
             cleaned_dataset_id (None | str):
             source_model_id (str):
+            estimated_noise (None | RealisedNoise | Unset): the labels' noise as the audit sees it:
+                counts[suggested][given], its most frequent changes
+            noise_structure (NoiseStructure | None | Unset): absent with one probe
      """
 
     data: DataSummary
@@ -67,6 +73,8 @@ class AuditSummary:
     candidates: list[TidyRow]
     cleaned_dataset_id: None | str
     source_model_id: str
+    estimated_noise: None | RealisedNoise | Unset = UNSET
+    noise_structure: NoiseStructure | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -78,6 +86,8 @@ class AuditSummary:
         from ..models.data_summary import DataSummary # noqa: PLC0415
         from ..models.detection_summary import DetectionSummary # noqa: PLC0415
         from ..models.model_accuracy import ModelAccuracy # noqa: PLC0415
+        from ..models.noise_structure import NoiseStructure # noqa: PLC0415
+        from ..models.realised_noise import RealisedNoise # noqa: PLC0415
         from ..models.tidy_row import TidyRow # noqa: PLC0415
         from ..models.validation_info import ValidationInfo # noqa: PLC0415
         data = self.data.to_dict()
@@ -130,6 +140,22 @@ class AuditSummary:
 
         source_model_id = self.source_model_id
 
+        estimated_noise: dict[str, Any] | None | Unset
+        if isinstance(self.estimated_noise, Unset):
+            estimated_noise = UNSET
+        elif isinstance(self.estimated_noise, RealisedNoise):
+            estimated_noise = self.estimated_noise.to_dict()
+        else:
+            estimated_noise = self.estimated_noise
+
+        noise_structure: dict[str, Any] | None | Unset
+        if isinstance(self.noise_structure, Unset):
+            noise_structure = UNSET
+        elif isinstance(self.noise_structure, NoiseStructure):
+            noise_structure = self.noise_structure.to_dict()
+        else:
+            noise_structure = self.noise_structure
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -152,6 +178,10 @@ class AuditSummary:
             "cleaned_dataset_id": cleaned_dataset_id,
             "source_model_id": source_model_id,
         })
+        if estimated_noise is not UNSET:
+            field_dict["estimated_noise"] = estimated_noise
+        if noise_structure is not UNSET:
+            field_dict["noise_structure"] = noise_structure
 
         return field_dict
 
@@ -163,6 +193,8 @@ class AuditSummary:
         from ..models.data_summary import DataSummary # noqa: PLC0415
         from ..models.detection_summary import DetectionSummary # noqa: PLC0415
         from ..models.model_accuracy import ModelAccuracy # noqa: PLC0415
+        from ..models.noise_structure import NoiseStructure # noqa: PLC0415
+        from ..models.realised_noise import RealisedNoise # noqa: PLC0415
         from ..models.tidy_row import TidyRow # noqa: PLC0415
         from ..models.validation_info import ValidationInfo # noqa: PLC0415
         d = dict(src_dict)
@@ -267,6 +299,46 @@ class AuditSummary:
 
         source_model_id = d.pop("source_model_id")
 
+        def _parse_estimated_noise(data: object) -> None | RealisedNoise | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                estimated_noise_type_0 = RealisedNoise.from_dict(data)
+
+
+
+                return estimated_noise_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | RealisedNoise | Unset, data)
+
+        estimated_noise = _parse_estimated_noise(d.pop("estimated_noise", UNSET))
+
+
+        def _parse_noise_structure(data: object) -> NoiseStructure | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                noise_structure_type_0 = NoiseStructure.from_dict(data)
+
+
+
+                return noise_structure_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(NoiseStructure | None | Unset, data)
+
+        noise_structure = _parse_noise_structure(d.pop("noise_structure", UNSET))
+
+
         audit_summary = cls(
             data=data,
             n=n,
@@ -285,6 +357,8 @@ class AuditSummary:
             candidates=candidates,
             cleaned_dataset_id=cleaned_dataset_id,
             source_model_id=source_model_id,
+            estimated_noise=estimated_noise,
+            noise_structure=noise_structure,
         )
 
 
