@@ -4,10 +4,12 @@ both kinds of models, against the test-set oracle (issue 16).
     .venv/bin/python bench/choices.py --quick                 # digits, p = 0.4: ~3 min on 2 cores
     .venv/bin/python bench/choices.py                         # digits and MNIST at p = 0.2/0.4/0.6, CIFAR-10 at 0.4
     .venv/bin/python bench/choices.py --data cifar10 --p 0.4 --json out.json
+    .venv/bin/python bench/choices.py --data digits --noise pairflip --p 0.2 0.4   # class-dependent noise
 
 Figures and the machine they were measured on: docs/benchmarks.md.
 
-For each data set and noise rate (uniform noise, seed 0), the paper's MLP (the paper's CNN on
+For each data set and noise rate (uniform noise by default, or `--noise pairflip`: Patrini et al.'s
+map of the data set, MNIST's for digits; seed 0), the paper's MLP (the paper's CNN on
 CIFAR-10) is trained with Adam (lr 1e-3, batch 128) until it fits 99% of its noisy labels, twice:
 "held out" trains on the 90% outside the default validation split (as a `train` job does), "every
 example" trains on all of them (as most users' models are). Each choice is then made exactly as the
@@ -32,7 +34,7 @@ import numpy as np
 import torch
 
 from latentgen.audit import audit_labels
-from latentgen.corruption import CorruptedLabels, corrupt_labels
+from latentgen.corruption import CorruptedLabels, NoiseModel
 from latentgen.data import Splits, load_digits, load_npz
 from latentgen.graft import graft
 from latentgen.train import Recipe, seeded_model, train
@@ -78,9 +80,10 @@ def choices(model, splits: Splits, labels: CorruptedLabels, val: Validation) -> 
     return out
 
 
-def run(name: str, p: float, max_epochs: int) -> list[dict]:
+def run(name: str, p: float, max_epochs: int, noise: str = "uniform") -> list[dict]:
     splits = load(name)
-    labels = corrupt_labels(splits.y_train, p, splits.num_classes, seed=0)
+    class_map = ("cifar10" if name == "cifar10" else "mnist") if noise == "pairflip" else None
+    labels = NoiseModel(noise, p, class_map).corrupt(splits.y_train, splits.num_classes, seed=0)
     val = Validation.carve(len(splits.x_train))
     results = []
     for kind, rows in (("held out", val.fit_indices), ("every example", np.arange(len(splits.x_train)))):
@@ -88,11 +91,12 @@ def run(name: str, p: float, max_epochs: int) -> list[dict]:
         model, trained = memorize(name, splits, labels, rows, max_epochs)
         found = choices(model, splits, labels, val)
         for job, c in found.items():
-            row = {"data": name, "n_train": len(splits.x_train), "p": p, "model": kind, "epochs": trained.epochs_run,
+            row = {"data": name, "n_train": len(splits.x_train), "noise": noise, "p": p, "model": kind,
+                   "epochs": trained.epochs_run,
                    "job": job, **c, "gap": c["best"] - c["value"], "seconds": round(time.perf_counter() - start, 1)}
             results.append(row)
             before = f" (by validation accuracy: {c['by_accuracy']:.3f})" if "by_accuracy" in c else ""
-            print(f"{name:>7} p={p:.1f} {kind:<13} {job:<5} rule {c['rule']:<19} chosen {c['value']:.3f} "
+            print(f"{name:>7} {noise} p={p:.1f} {kind:<13} {job:<5} rule {c['rule']:<19} chosen {c['value']:.3f} "
                   f"oracle {c['best']:.3f} gap {row['gap']:+.3f}  {c['chosen']}{before}", flush=True)
     return results
 
@@ -101,6 +105,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", nargs="+", choices=list(SIZES), default=list(SIZES))
     ap.add_argument("--p", nargs="+", type=float, default=None, help="noise rates (default 0.2 0.4 0.6; CIFAR-10 0.4)")
+    ap.add_argument("--noise", choices=("uniform", "pairflip"), default="uniform")
     ap.add_argument("--quick", action="store_true", help="digits at p = 0.4 only")
     ap.add_argument("--max-epochs", type=int, default=150)
     ap.add_argument("--json", type=Path)
@@ -109,7 +114,7 @@ def main() -> None:
     plan = [("digits", 0.4)] if args.quick else [
         (name, p) for name in args.data for p in (args.p or ((0.4,) if name == "cifar10" else (0.2, 0.4, 0.6)))]
     print(f"machine: {platform.processor() or platform.machine()}, torch threads {torch.get_num_threads()}")
-    results = [row for name, p in plan for row in run(name, p, args.max_epochs)]
+    results = [row for name, p in plan for row in run(name, p, args.max_epochs, args.noise)]
     worst = {kind: max(r["gap"] for r in results if r["model"] == kind) for kind in ("held out", "every example")}
     print("largest gap to the oracle: " + ", ".join(f"{k} {v:+.3f}" for k, v in worst.items()))
     if args.json:
