@@ -16,8 +16,8 @@ def _imported(module: str) -> list[str]:
 
 
 def test_service_main_does_not_import_torch():
-    # of the core, only its torch-free facts about named data sources
-    assert _imported("service.main") == ["latentgen", "latentgen.sources"]
+    # of the core, only its numpy-only modules: facts about named data sources, the noise models
+    assert _imported("service.main") == ["latentgen", "latentgen.corruption", "latentgen.sources"]
 
 
 def test_app_creation_and_openapi_do_not_import_torch(tmp_path):
