@@ -160,10 +160,9 @@ class NoiseModel:
     def partners(self, num_classes: int) -> np.ndarray:
         """pairflip: each class's partner (itself where it has none)."""
         partner = np.arange(num_classes)
-        pairs = CLASS_MAPS.get(self.class_map, ()) if isinstance(self.class_map, str) else self.class_map
         if self.class_map == NEXT_CLASS:
-            pairs = tuple((c, (c + 1) % num_classes) for c in range(num_classes))
-        for a, b in pairs:
+            return (partner + 1) % num_classes
+        for a, b in CLASS_MAPS[self.class_map] if isinstance(self.class_map, str) else self.class_map:
             partner[a] = b
         return partner
 

@@ -260,7 +260,7 @@ def _corruption(args) -> CorruptionSpec | None:
 
 def _matrix_file(path: str) -> list[list[float]]:
     """A K × K matrix from a text file: one row a line, numbers separated by commas or spaces (what
-    numpy.savetxt writes); lines starting with # are comments."""
+    numpy.savetxt writes); text after a # is a comment."""
     try:
         text = Path(path).read_text()
     except OSError as e:
